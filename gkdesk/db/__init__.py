@@ -1,0 +1,1 @@
+"""Storage: peewee models over one SQLite file, its pragmas, migrations and backups."""
