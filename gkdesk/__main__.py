@@ -1,0 +1,5 @@
+"""`python -m gkdesk ...` runs the command line."""
+
+from gkdesk.cli import main
+
+raise SystemExit(main())

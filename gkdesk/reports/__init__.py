@@ -1,0 +1,1 @@
+"""Output files: data in, file out (PDF sheets, Excel workbooks); no database, no Qt."""

@@ -1,0 +1,1 @@
+"""PDF sheets rendered with reportlab."""

@@ -1,0 +1,1 @@
+"""Exchange packages: pack, verify, sign, seal and unpack (no database access)."""
