@@ -1,0 +1,141 @@
+"""Composition root: builds the database, services and windows; nothing else does.
+
+`python main.py [--data-dir DIR] [--smoke]` opens the window. --smoke builds everything the
+first start builds (setup dialog and main window) on the given data directory and exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from gkdesk import APP_NAME, APP_TITLE, __version__
+from gkdesk.db.store import Store, open_store
+from gkdesk.domain.errors import EXIT_OK, GkError
+from gkdesk.logging_setup import configure_logging
+from gkdesk.paths import DataLayout, resolve_data_dir
+from gkdesk.services.container import Services
+from gkdesk.ui.dialogs.setup_dialog import SetupChoice, SetupDialog
+from gkdesk.ui.main_window import MainWindow
+from gkdesk.ui.prompts import Prompts
+from gkdesk.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="gkdesk-gui", description=f"{APP_TITLE}（窗口程序）")
+    parser.add_argument(
+        "--data-dir", help="数据目录（默认为用户数据目录，或环境变量 GKDESK_DATA_DIR）"
+    )
+    parser.add_argument("--smoke", action="store_true", help="建立窗口后立即退出（用于检查安装）")
+    parser.add_argument("--version", action="version", version=f"gkdesk {__version__}")
+    # Qt's own options (-style, -platform) are left for QApplication.
+    args, _unknown = parser.parse_known_args(list(argv))
+    return args
+
+
+def ensure_application(argv: Sequence[str]) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication([sys.argv[0] if sys.argv else APP_NAME, *argv])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_TITLE)
+    app.setApplicationVersion(__version__)
+    return app
+
+
+def install_excepthook(prompts: Prompts, log_path: Path | None) -> None:
+    """An unexpected error is logged and shown in Chinese instead of vanishing."""
+
+    def hook(exc_type, exc, tb) -> None:
+        log.error("unhandled exception", exc_info=(exc_type, exc, tb))
+        if isinstance(exc, GkError):
+            prompts.error(None, APP_TITLE, exc.message)
+            return
+        where = f"\n\n详细信息已写入日志文件：{log_path}" if log_path else ""
+        prompts.error(
+            None,
+            f"{APP_TITLE} - 程序出错",
+            f"程序遇到意外错误，当前操作没有完成：{exc}{where}\n\n请把日志文件发给技术支持。",
+            details="".join(traceback.format_exception(exc_type, exc, tb)),
+        )
+
+    sys.excepthook = hook
+
+
+def apply_setup_choice(services: Services, choice: SetupChoice) -> None:
+    if choice.demo_level:
+        services.setup.load_demo(choice.demo_level)
+    else:
+        services.setup.initialise(choice.request)
+
+
+def run_first_setup(
+    services: Services,
+    prompts: Prompts,
+    ask: Callable[..., SetupChoice | None] = SetupDialog.ask,
+) -> bool:
+    """Ask until the home unit is recorded; False if the clerk leaves the dialog."""
+    while not services.setup.is_initialised():
+        choice = ask(services.setup.validate)
+        if choice is None:
+            return False
+        try:
+            apply_setup_choice(services, choice)
+        except GkError as exc:
+            prompts.error(None, "初始设置未完成", exc.message)
+    return True
+
+
+def open_for_window(layout: DataLayout, prompts: Prompts, smoke: bool) -> Store | int:
+    try:
+        return open_store(layout)
+    except GkError as exc:
+        if smoke:
+            print(exc.message, file=sys.stderr)
+        else:
+            prompts.error(None, f"{APP_TITLE} - 无法打开数据", exc.message)
+        return exc.exit_code
+
+
+def main(argv: Sequence[str] | None = None, prompts: Prompts | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(argv)
+    app = ensure_application(argv)
+    prompts = prompts or Prompts()
+    layout = DataLayout(resolve_data_dir(args.data_dir))
+    opened = open_for_window(layout, prompts, args.smoke)
+    if isinstance(opened, int):
+        return opened
+    store = opened
+    log_path = configure_logging(layout.logs)
+    log.info("gkdesk %s started on %s", __version__, layout.database)
+    install_excepthook(prompts, log_path)
+    services = Services.build(store)
+    tasks = TaskRunner()
+    try:
+        if args.smoke:
+            if not services.setup.is_initialised():
+                SetupDialog(services.setup.validate).deleteLater()
+        elif not run_first_setup(services, prompts):
+            return EXIT_OK
+        window = MainWindow(services, tasks, prompts)
+        window.show()
+        if args.smoke:
+            tasks.wait_for_idle()
+            app.processEvents()
+            window.close()
+            return EXIT_OK
+        QTimer.singleShot(0, window.raise_)
+        return app.exec()
+    finally:
+        tasks.shutdown(close_db=store.close)
+        store.close()

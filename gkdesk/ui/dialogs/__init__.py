@@ -1,0 +1,1 @@
+"""Dialogs: they collect values and return them; services act on them."""

@@ -1,0 +1,1 @@
+"""Generated from forms/*.ui by tools/build_forms.py; do not edit."""

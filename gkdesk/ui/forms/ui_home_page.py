@@ -1,0 +1,87 @@
+# -*- coding: utf-8 -*-
+
+################################################################################
+## Form generated from reading UI file 'home_page.ui'
+##
+## Created by: Qt User Interface Compiler version 6.12.0
+##
+## WARNING! All changes made in this file will be lost when recompiling UI file!
+################################################################################
+
+from PySide6.QtCore import (QCoreApplication, QDate, QDateTime, QLocale,
+    QMetaObject, QObject, QPoint, QRect,
+    QSize, QTime, QUrl, Qt)
+from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
+    QFont, QFontDatabase, QGradient, QIcon,
+    QImage, QKeySequence, QLinearGradient, QPainter,
+    QPalette, QPixmap, QRadialGradient, QTransform)
+from PySide6.QtWidgets import (QApplication, QGridLayout, QGroupBox, QHBoxLayout,
+    QLabel, QPushButton, QSizePolicy, QSpacerItem,
+    QVBoxLayout, QWidget)
+
+class Ui_HomePage(object):
+    def setupUi(self, HomePage):
+        if not HomePage.objectName():
+            HomePage.setObjectName(u"HomePage")
+        self.main_layout = QVBoxLayout(HomePage)
+        self.main_layout.setObjectName(u"main_layout")
+        self.title_label = QLabel(HomePage)
+        self.title_label.setObjectName(u"title_label")
+        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.main_layout.addWidget(self.title_label)
+
+        self.subtitle_label = QLabel(HomePage)
+        self.subtitle_label.setObjectName(u"subtitle_label")
+        self.subtitle_label.setWordWrap(True)
+        self.subtitle_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.main_layout.addWidget(self.subtitle_label)
+
+        self.counts_group = QGroupBox(HomePage)
+        self.counts_group.setObjectName(u"counts_group")
+        self.counts_layout = QGridLayout(self.counts_group)
+        self.counts_layout.setObjectName(u"counts_layout")
+
+        self.main_layout.addWidget(self.counts_group)
+
+        self.hint_label = QLabel(HomePage)
+        self.hint_label.setObjectName(u"hint_label")
+        self.hint_label.setWordWrap(True)
+
+        self.main_layout.addWidget(self.hint_label)
+
+        self.button_layout = QHBoxLayout()
+        self.button_layout.setObjectName(u"button_layout")
+        self.button_spacer = QSpacerItem(0, 0, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+
+        self.button_layout.addItem(self.button_spacer)
+
+        self.refresh_button = QPushButton(HomePage)
+        self.refresh_button.setObjectName(u"refresh_button")
+
+        self.button_layout.addWidget(self.refresh_button)
+
+
+        self.main_layout.addLayout(self.button_layout)
+
+        self.bottom_spacer = QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
+
+        self.main_layout.addItem(self.bottom_spacer)
+
+
+        self.retranslateUi(HomePage)
+    # setupUi
+
+    def retranslateUi(self, HomePage):
+        self.title_label.setText(QCoreApplication.translate("HomePage", u"\u9996\u9875", None))
+        self.subtitle_label.setText("")
+        self.counts_group.setTitle(QCoreApplication.translate("HomePage", u"\u672c\u5355\u4f4d\u53ca\u4e0b\u8f96\u5355\u4f4d\u7684\u6570\u636e\u6982\u51b5", None))
+        self.hint_label.setText("")
+        self.refresh_button.setText(QCoreApplication.translate("HomePage", u"\u5237\u65b0(&R)", None))
+#if QT_CONFIG(tooltip)
+        self.refresh_button.setToolTip(QCoreApplication.translate("HomePage", u"\u91cd\u65b0\u7edf\u8ba1\u6570\u91cf\uff08F5\uff09", None))
+#endif // QT_CONFIG(tooltip)
+        pass
+    # retranslateUi
+

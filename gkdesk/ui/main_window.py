@@ -1,0 +1,138 @@
+"""The main window: navigation on the left, one page per entry, home unit in the status bar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QListWidgetItem, QMainWindow, QWidget
+
+from gkdesk import APP_TITLE, __version__
+from gkdesk.ui.forms.ui_main_window import Ui_MainWindow
+from gkdesk.ui.pages.home_page import HomePage
+from gkdesk.ui.pages.placeholder_page import PlaceholderPage
+from gkdesk.ui.prompts import Prompts
+from gkdesk.ui.tasks import TaskRunner
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    key: str
+    label: str
+    purpose: str = ""
+
+
+NAV_ENTRIES = [
+    NavEntry("home", "首页"),
+    NavEntry(
+        "catalog",
+        "公开目录",
+        "管理县级政务公开事项标准目录和村务公开目录，导入导出 Excel，"
+        "并按单位、事项和期次查看谁已公开、谁逾期（工作台账）。",
+    ),
+    NavEntry(
+        "postings",
+        "公示公告",
+        "登记每一次公示从草稿、审核、张贴到期满归档的全过程，上传张贴照片，记录异议处理，"
+        "按工作日自动计算公示期。",
+    ),
+    NavEntry(
+        "rosters",
+        "补贴名单",
+        "从 Excel 导入惠民惠农补贴名单，整表校验身份证号和金额，按公告栏、网站、上报三种渠道"
+        "隐去个人信息，打印公示单。",
+    ),
+    NavEntry(
+        "sync",
+        "同步交换",
+        "用U盘在乡镇和县之间交换签名加密的数据包：向上报送公示和名单，向下接收目录和规则。",
+    ),
+    NavEntry(
+        "settings",
+        "系统设置",
+        "管理账号与权限、操作日志、数据备份与恢复、工作日历和打印字体。",
+    ),
+]
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self, services, tasks: TaskRunner, prompts: Prompts, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ui = Ui_MainWindow()
+        self.ui.setupUi(self)
+        self._services = services
+        self._tasks = tasks
+        self._prompts = prompts
+        self.pages: dict[str, QWidget] = {}
+        for index, entry in enumerate(NAV_ENTRIES):
+            if entry.key == "home":
+                page: QWidget = HomePage(services.overview, tasks, self)
+            else:
+                page = PlaceholderPage(entry.label, entry.purpose, self)
+            page.setObjectName(f"{entry.key}_page")
+            self.pages[entry.key] = page
+            self.ui.page_stack.addWidget(page)
+            item = QListWidgetItem(entry.label, self.ui.nav_list)
+            item.setData(Qt.ItemDataRole.UserRole, entry.key)
+            item.setToolTip(f"{entry.label}（Ctrl+{index + 1}）")
+            QShortcut(
+                QKeySequence(f"Ctrl+{index + 1}"),
+                self,
+                activated=lambda i=index: self.show_page_at(i),
+            )
+        metrics = self.ui.nav_list.fontMetrics()
+        self.ui.nav_list.setFixedWidth(metrics.horizontalAdvance("同步交换") * 2)
+        self.ui.nav_list.currentRowChanged.connect(self._on_nav_list_current_row_changed)
+        self.ui.action_quit.triggered.connect(self.close)
+        self.ui.action_about.triggered.connect(self._on_action_about_triggered)
+
+        self.home_label = QLabel(self)
+        self.home_label.setObjectName("home_unit_status")
+        self.data_file_label = QLabel(self)
+        self.data_file_label.setObjectName("data_file_status")
+        self.data_file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.ui.status_bar.addWidget(self.home_label)
+        self.ui.status_bar.addPermanentWidget(self.data_file_label)
+        self.update_status()
+        self.setWindowTitle(f"{APP_TITLE} {__version__}")
+        size = metrics.height()
+        self.resize(size * 60, size * 38)
+        self.ui.nav_list.setCurrentRow(0)
+
+    def update_status(self) -> None:
+        home = self._services.setup.home_unit()
+        if home is None:
+            self.home_label.setText("本单位：尚未设置")
+        else:
+            self.home_label.setText(f"本单位：{home.name}（{home.level_label} {home.code}）")
+        self.data_file_label.setText(f"数据文件：{self._services.store.path}")
+
+    def show_page(self, key: str) -> None:
+        keys = [entry.key for entry in NAV_ENTRIES]
+        self.show_page_at(keys.index(key))
+
+    def show_page_at(self, index: int) -> None:
+        self.ui.nav_list.setCurrentRow(index)
+
+    @Slot(int)
+    def _on_nav_list_current_row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.ui.page_stack.setCurrentIndex(row)
+        page = self.ui.page_stack.currentWidget()
+        if isinstance(page, HomePage):
+            page.refresh()
+
+    @Slot()
+    def _on_action_about_triggered(self) -> None:
+        self._prompts.info(
+            self,
+            "关于基层公开工作台",
+            f"{APP_TITLE} {__version__}\n\n"
+            "为乡镇和县级政务公开工作提供公开目录、公示公告、惠民惠农补贴名单、"
+            "公示单打印和U盘数据交换。\n\n"
+            f"数据文件：{self._services.store.path}",
+        )

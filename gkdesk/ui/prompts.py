@@ -1,0 +1,53 @@
+"""The one door to message boxes and file dialogs; tests pass a fake with the same methods."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+
+class Prompts:
+    """Asks the user things. Every QMessageBox and QFileDialog in the program goes through here."""
+
+    def info(self, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.information(parent, title, text)
+
+    def warning(self, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.warning(parent, title, text)
+
+    def error(self, parent: QWidget | None, title: str, text: str, details: str = "") -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, parent
+        )
+        if details:
+            box.setDetailedText(details)
+        box.exec()
+
+    def confirm(
+        self, parent: QWidget | None, title: str, text: str, *, default_yes: bool = False
+    ) -> bool:
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+        default = QMessageBox.StandardButton.Yes if default_yes else QMessageBox.StandardButton.No
+        return (
+            QMessageBox.question(parent, title, text, buttons, default)
+            == QMessageBox.StandardButton.Yes
+        )
+
+    def open_file(
+        self, parent: QWidget | None, title: str, filters: str, start: Path | None = None
+    ) -> Path | None:
+        path, _ = QFileDialog.getOpenFileName(parent, title, str(start or ""), filters)
+        return Path(path) if path else None
+
+    def save_file(
+        self, parent: QWidget | None, title: str, filters: str, start: Path | None = None
+    ) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(parent, title, str(start or ""), filters)
+        return Path(path) if path else None
+
+    def choose_dir(
+        self, parent: QWidget | None, title: str, start: Path | None = None
+    ) -> Path | None:
+        path = QFileDialog.getExistingDirectory(parent, title, str(start or ""))
+        return Path(path) if path else None
