@@ -12,6 +12,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -22,10 +23,12 @@ from gkdesk.domain.errors import EXIT_OK, GkError
 from gkdesk.logging_setup import configure_logging
 from gkdesk.paths import DataLayout, resolve_data_dir
 from gkdesk.services.container import Services
-from gkdesk.ui.dialogs.setup_dialog import SetupChoice, SetupDialog
 from gkdesk.ui.main_window import MainWindow
 from gkdesk.ui.prompts import Prompts
 from gkdesk.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from gkdesk.ui.dialogs.setup_dialog import SetupChoice
 
 log = logging.getLogger(__name__)
 
@@ -81,9 +84,14 @@ def apply_setup_choice(services: Services, choice: SetupChoice) -> None:
 def run_first_setup(
     services: Services,
     prompts: Prompts,
-    ask: Callable[..., SetupChoice | None] = SetupDialog.ask,
+    ask: Callable[..., SetupChoice | None] | None = None,
 ) -> bool:
     """Ask until the home unit is recorded; False if the clerk leaves the dialog."""
+    if ask is None:
+        # Imported here: an installation that is set up never pays for building this form.
+        from gkdesk.ui.dialogs.setup_dialog import SetupDialog
+
+        ask = SetupDialog.ask
     while not services.setup.is_initialised():
         choice = ask(services.setup.validate)
         if choice is None:
@@ -122,10 +130,7 @@ def main(argv: Sequence[str] | None = None, prompts: Prompts | None = None) -> i
     services = Services.build(store)
     tasks = TaskRunner()
     try:
-        if args.smoke:
-            if not services.setup.is_initialised():
-                SetupDialog(services.setup.validate).deleteLater()
-        elif not run_first_setup(services, prompts):
+        if not args.smoke and not run_first_setup(services, prompts):
             return EXIT_OK
         window = MainWindow(services, tasks, prompts)
         window.show()

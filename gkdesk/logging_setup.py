@@ -1,14 +1,31 @@
-"""Logging to a rotating file in the data directory (a windowed build has no console)."""
+"""Logging to a file in the data directory (a windowed build has no console)."""
 
 from __future__ import annotations
 
 import logging
-import logging.handlers
+import os
 import sys
 from pathlib import Path
 
 LOG_FILE_NAME = "gkdesk.log"
+MAX_BYTES = 2_000_000
+KEEP = 5
 _FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
+
+
+def _rotate(log_path: Path) -> None:
+    """Rotate at start-up rather than mid-session: a desktop session writes little, and this
+    keeps logging.handlers (and its socket imports) off the start-up path."""
+    try:
+        if not log_path.exists() or log_path.stat().st_size < MAX_BYTES:
+            return
+        for n in range(KEEP - 1, 0, -1):
+            older = log_path.with_name(f"{log_path.name}.{n}")
+            if older.exists():
+                os.replace(older, log_path.with_name(f"{log_path.name}.{n + 1}"))
+        os.replace(log_path, log_path.with_name(f"{log_path.name}.1"))
+    except OSError:
+        pass  # an unrotated log is better than no program
 
 
 def configure_logging(log_dir: Path | None, *, console: bool = False) -> Path | None:
@@ -24,9 +41,8 @@ def configure_logging(log_dir: Path | None, *, console: bool = False) -> Path | 
         try:
             log_dir.mkdir(parents=True, exist_ok=True)
             log_path = log_dir / LOG_FILE_NAME
-            handler = logging.handlers.RotatingFileHandler(
-                log_path, maxBytes=2_000_000, backupCount=5, encoding="utf-8", delay=True
-            )
+            _rotate(log_path)
+            handler = logging.FileHandler(log_path, encoding="utf-8", delay=True)
         except OSError:
             log_path = None
         else:

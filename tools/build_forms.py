@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,30 @@ def uic_command() -> list[str]:
     return [sys.executable, "-m", "PySide6.scripts.pyside_tool", "uic"]
 
 
+def drop_unused_imports(source: str) -> str:
+    """Keep only the Qt names a form uses.
+
+    uic imports some forty classes into every form; with PySide6's lazy loading each one is
+    created on import, which costs start-up time for names the form never touches.
+    """
+    tree = ast.parse(source)
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    lines = source.splitlines(keepends=True)
+    out: list[str] = []
+    cursor = 0
+    for node in tree.body:
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        start, end = node.lineno - 1, node.end_lineno
+        out.extend(lines[cursor:start])
+        kept = [alias.name for alias in node.names if (alias.asname or alias.name) in used]
+        if kept:
+            out.append(f"from {node.module} import {', '.join(kept)}\n")
+        cursor = end
+    out.extend(lines[cursor:])
+    return "".join(out)
+
+
 def compile_form(ui_file: Path) -> str:
     """The generated Python for one form; the path is given relative so output is stable."""
     result = subprocess.run(
@@ -29,7 +54,7 @@ def compile_form(ui_file: Path) -> str:
         text=True,
         encoding="utf-8",
     )
-    return result.stdout
+    return drop_unused_imports(result.stdout)
 
 
 def target_for(ui_file: Path) -> Path:

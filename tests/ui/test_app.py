@@ -1,0 +1,117 @@
+"""Start-up as the clerk meets it: first-start dialog, refusals, and the smoke run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from gkdesk import app as app_module
+from gkdesk.db.store import open_store
+from gkdesk.services.container import Services
+from gkdesk.services.setup import SetupRequest
+from gkdesk.ui.dialogs.setup_dialog import SetupChoice, SetupDialog
+from gkdesk.ui.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def keep_excepthook(monkeypatch):
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+
+
+def close_main_window_soon():
+    def close():
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and widget.isVisible():
+                widget.close()
+                return
+        QTimer.singleShot(50, close)
+
+    QTimer.singleShot(50, close)
+
+
+def test_first_start_with_demo_opens_the_window(qapp, data_dir, prompts, monkeypatch):
+    asked = []
+
+    def ask(validate):
+        asked.append(validate)
+        return SetupChoice(request=None, demo_level="township")
+
+    monkeypatch.setattr(SetupDialog, "ask", staticmethod(ask))
+    close_main_window_soon()
+    assert app_module.main(["--data-dir", str(data_dir)], prompts=prompts) == 0
+    assert len(asked) == 1
+    store = open_store(app_module.DataLayout(data_dir))
+    try:
+        assert Services.build(store).setup.home_unit().name == "青山镇"
+    finally:
+        store.close()
+
+
+def test_leaving_the_setup_dialog_exits_without_setting_up(qapp, data_dir, prompts, monkeypatch):
+    monkeypatch.setattr(SetupDialog, "ask", staticmethod(lambda validate: None))
+    assert app_module.main(["--data-dir", str(data_dir)], prompts=prompts) == 0
+    store = open_store(app_module.DataLayout(data_dir))
+    try:
+        assert not Services.build(store).setup.is_initialised()
+    finally:
+        store.close()
+
+
+def test_a_failed_setup_is_shown_and_asked_again(services, prompts):
+    answers = [
+        SetupChoice(request=SetupRequest(level="county", code="220188000000", name="青原县")),
+        SetupChoice(request=None, demo_level="township"),
+    ]
+    services.setup.initialise(SetupRequest(level="county", code="220188000000", name="青原县"))
+    # Already initialised: nothing to ask.
+    assert app_module.run_first_setup(services, prompts, ask=lambda v: answers.pop(0)) is True
+    assert len(answers) == 2
+
+
+def test_demo_into_a_dir_with_units_reports_error_then_retries(services, prompts):
+    from gkdesk.db.models import OrgUnitRow
+
+    OrgUnitRow.create(origin="x", code="220188000000", name="青原县", level="county")
+    answers = [SetupChoice(request=None, demo_level="township"), None]
+    assert app_module.run_first_setup(services, prompts, ask=lambda v: answers.pop(0)) is False
+    (message,) = prompts.texts("error")
+    assert "已有单位数据" in message
+
+
+def test_corrupt_database_is_reported_and_exits_4(qapp, data_dir, prompts):
+    data_dir.mkdir()
+    (data_dir / "gkdesk.db").write_bytes(b"not a database" * 100)
+    assert app_module.main(["--data-dir", str(data_dir)], prompts=prompts) == 4
+    (message,) = prompts.texts("error")
+    assert str(data_dir / "gkdesk.db") in message and "已损坏" in message
+
+
+def test_unexpected_error_in_a_slot_is_shown_with_the_log_path(prompts, tmp_path):
+    app_module.install_excepthook(prompts, tmp_path / "gkdesk.log")
+    try:
+        raise RuntimeError("磁盘出错")
+    except RuntimeError:
+        sys.excepthook(*sys.exc_info())
+    (message,) = prompts.texts("error")
+    assert "磁盘出错" in message and str(tmp_path / "gkdesk.log") in message
+
+
+def test_smoke_run_of_main_py_on_a_fresh_dir(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--smoke", "--data-dir", str(tmp_path / "d")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "d" / "gkdesk.db").exists()
