@@ -83,6 +83,10 @@ class MainWindow(QMainWindow):
                 self,
                 activated=lambda i=index: self.show_page_at(i),
             )
+        nav_font = self.ui.nav_list.font()
+        nav_font.setPointSizeF(nav_font.pointSizeF() * 1.15)
+        self.ui.nav_list.setFont(nav_font)
+        self.ui.nav_list.setSpacing(4)
         metrics = self.ui.nav_list.fontMetrics()
         self.ui.nav_list.setFixedWidth(metrics.horizontalAdvance("同步交换") * 2)
         self.ui.nav_list.currentRowChanged.connect(self._on_nav_list_current_row_changed)

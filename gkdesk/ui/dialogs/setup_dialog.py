@@ -42,6 +42,8 @@ class SetupDialog(QDialog):
             edit.textEdited.connect(self._on_any_text_edited)
         self._on_level_changed(True)
         self.ui.code_edit.setFocus()
+        # Wide enough that the placeholder hints and messages read on one or two lines.
+        self.resize(self.fontMetrics().horizontalAdvance("汉") * 36, self.sizeHint().height())
 
     @classmethod
     def ask(cls, validate, parent: QWidget | None = None) -> SetupChoice | None:

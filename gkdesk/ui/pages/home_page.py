@@ -31,8 +31,11 @@ class HomePage(QWidget):
             name = QLabel(f"{label}：", self.ui.counts_group)
             value = QLabel("…", self.ui.counts_group)
             value.setObjectName(f"count_{key}")
-            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            value.setMinimumWidth(value.fontMetrics().horizontalAdvance("000000"))
+            value.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            bold = value.font()
+            bold.setBold(True)
+            value.setFont(bold)
+            name.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.ui.counts_layout.addWidget(name, row, col * 2)
             self.ui.counts_layout.addWidget(value, row, col * 2 + 1)
             self.count_labels[key] = value
