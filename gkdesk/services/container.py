@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gkdesk.db.store import Store
+from gkdesk.services.catalogs import CatalogExcel, CatalogService
+from gkdesk.services.ledger import LedgerService
 from gkdesk.services.overview import OverviewService
 from gkdesk.services.setup import SetupService
+from gkdesk.services.units import UnitService
 
 
 @dataclass
@@ -14,7 +17,20 @@ class Services:
     store: Store
     setup: SetupService
     overview: OverviewService
+    units: UnitService
+    catalogs: CatalogService
+    catalog_excel: CatalogExcel
+    ledger: LedgerService
 
     @classmethod
     def build(cls, store: Store) -> Services:
-        return cls(store=store, setup=SetupService(store), overview=OverviewService(store))
+        catalogs = CatalogService(store)
+        return cls(
+            store=store,
+            setup=SetupService(store),
+            overview=OverviewService(store),
+            units=UnitService(store),
+            catalogs=catalogs,
+            catalog_excel=CatalogExcel(store, catalogs),
+            ledger=LedgerService(store),
+        )
