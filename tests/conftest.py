@@ -52,6 +52,7 @@ class FakePrompts:
         self.calls: list[tuple[str, str, str]] = []
         self.confirm_answers: list[bool] = []
         self.paths: list[Path | None] = []
+        self.texts_to_enter: list[str | None] = []
 
     def _record(self, kind: str, title: str, text: str) -> None:
         self.calls.append((kind, title, text))
@@ -68,6 +69,10 @@ class FakePrompts:
     def confirm(self, parent, title, text, *, default_yes=False):
         self._record("confirm", title, text)
         return self.confirm_answers.pop(0) if self.confirm_answers else default_yes
+
+    def ask_text(self, parent, title, label, text=""):
+        self._record("ask_text", title, label)
+        return self.texts_to_enter.pop(0) if self.texts_to_enter else None
 
     def open_file(self, parent, title, filters, start=None):
         self._record("open_file", title, filters)

@@ -68,6 +68,12 @@ class Ledger:
 
 
 class LedgerService:
+    def export(self, path, catalog_id: int | None = None, today: date | None = None):
+        """The current ledger as a workbook; returns the path written."""
+        ledger = self.ledger(catalog_id, today)
+        home = require_home()
+        return export_ledger(ledger, path, f"{home.name}政务公开工作台账")
+
     def __init__(self, store: Store, clock: Callable[[], datetime] = datetime.now) -> None:
         self._store = store
         self._clock = clock
@@ -225,3 +231,17 @@ def path_order(item_id: int, by_id: dict) -> tuple[int, ...]:
         out.insert(0, current.position)
         current = by_id.get(current.parent_id)
     return tuple(out)
+
+
+def export_ledger(ledger: Ledger, path, title: str = "政务公开工作台账") -> object:
+    """Write a ledger to .xlsx (temp file, then rename)."""
+    from gkdesk.reports.excel.ledger_xlsx import write_ledger_xlsx
+
+    return write_ledger_xlsx(
+        path,
+        title,
+        ledger.today,
+        [(u.code, u.name) for u in ledger.units],
+        [(" / ".join(i.path), i.period.display) for i in ledger.items],
+        ledger.cells,
+    )

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QListWidgetItem, QMainWindow, QWidget
 
 from gkdesk import APP_TITLE, __version__
 from gkdesk.ui.forms.ui_main_window import Ui_MainWindow
+from gkdesk.ui.pages.catalog_page import CatalogPage
 from gkdesk.ui.pages.home_page import HomePage
 from gkdesk.ui.pages.placeholder_page import PlaceholderPage
 from gkdesk.ui.prompts import Prompts
@@ -70,6 +71,8 @@ class MainWindow(QMainWindow):
         for index, entry in enumerate(NAV_ENTRIES):
             if entry.key == "home":
                 page: QWidget = HomePage(services.overview, tasks, self)
+            elif entry.key == "catalog":
+                page = CatalogPage(services, tasks, prompts, self)
             else:
                 page = PlaceholderPage(entry.label, entry.purpose, self)
             page.setObjectName(f"{entry.key}_page")
@@ -129,6 +132,8 @@ class MainWindow(QMainWindow):
         page = self.ui.page_stack.currentWidget()
         if isinstance(page, HomePage):
             page.refresh()
+        elif isinstance(page, CatalogPage):
+            page.activate()
 
     @Slot()
     def _on_action_about_triggered(self) -> None:

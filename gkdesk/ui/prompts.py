@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 
 class Prompts:
-    """Asks the user things. Every QMessageBox and QFileDialog in the program goes through here."""
+    """Asks the user things. Every QMessageBox, QInputDialog and QFileDialog goes through here."""
 
     def info(self, parent: QWidget | None, title: str, text: str) -> None:
         QMessageBox.information(parent, title, text)
@@ -33,6 +33,12 @@ class Prompts:
             QMessageBox.question(parent, title, text, buttons, default)
             == QMessageBox.StandardButton.Yes
         )
+
+    def ask_text(
+        self, parent: QWidget | None, title: str, label: str, text: str = ""
+    ) -> str | None:
+        value, ok = QInputDialog.getText(parent, title, label, text=text)
+        return value if ok else None
 
     def open_file(
         self, parent: QWidget | None, title: str, filters: str, start: Path | None = None

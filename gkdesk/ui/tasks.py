@@ -13,7 +13,16 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from gkdesk.domain.errors import Cancelled
@@ -173,6 +182,24 @@ class TaskRunner(QObject):
         if close_db is not None:
             self._db_lane.start(_Runnable(Job("close", self), lambda _p, _c: close_db()))
         self.wait_for_idle(msecs)
+
+
+def wait_for(job: Job) -> Any:
+    """Keep the window responsive until a job ends; return its result or raise its error.
+
+    For flows that read as one sequence (pick a file, preview, confirm, apply); the event
+    loop keeps painting and the progress dialog's 取消 keeps working meanwhile.
+    """
+    if not job.done:
+        loop = QEventLoop()
+        job.finished.connect(loop.quit)
+        if not job.done:
+            loop.exec()
+    if job.state == "failed":
+        raise job.error
+    if job.state == "cancelled":
+        raise Cancelled()
+    return job.result
 
 
 class JobProgressDialog(QProgressDialog):
