@@ -15,6 +15,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, NoReturn
 
 from gkdesk import APP_TITLE, __version__
@@ -23,6 +24,7 @@ from gkdesk.domain.errors import (
     EXIT_UNEXPECTED,
     GkError,
     UsageError,
+    ValidationError,
 )
 from gkdesk.domain.units import LEVEL_LABELS
 from gkdesk.logging_setup import configure_logging
@@ -200,10 +202,231 @@ def cmd_info(ctx: Context) -> Outcome:
     )
 
 
+def cmd_units_list(ctx: Context) -> Outcome:
+    nodes = ctx.services.units.tree(include_closed=ctx.args.all)
+    data = [
+        {
+            "code": n.unit.code,
+            "name": n.unit.name,
+            "level": n.unit.level,
+            "parent_code": n.unit.parent_code,
+            "closed_on": n.closed_on.isoformat() if n.closed_on else None,
+        }
+        for n in nodes
+    ]
+    lines = [
+        f"{'　' * n.depth}{n.unit.name}　{n.unit.code}　{n.unit.level_label}"
+        + (f"　（{n.closed_on} 撤销）" if n.closed_on else "")
+        for n in nodes
+    ]
+    return Outcome(data={"units": data}, lines=lines or ["（没有单位）"])
+
+
+def _catalog_dict(c) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "name": c.name,
+        "kind": c.kind,
+        "edition": c.edition,
+        "source": c.source,
+        "items": c.item_count,
+    }
+
+
+def _pick_catalog(ctx: Context, ref: str | None):
+    catalogs = ctx.services.catalogs
+    if ref:
+        return catalogs.find_catalog(ref)
+    existing = catalogs.list_catalogs()
+    if len(existing) == 1:
+        return existing[0]
+    names = "、".join(f"{c.id}:{c.name}" for c in existing) or "（无）"
+    raise UsageError(f"请用 --catalog 指定目录（编号或名称）。现有目录：{names}")
+
+
+def cmd_catalog_list(ctx: Context) -> Outcome:
+    cs = ctx.services.catalogs
+    if ctx.args.items:
+        catalog = cs.find_catalog(ctx.args.items)
+        items = cs.items(catalog.id)
+        data = {
+            "catalog": _catalog_dict(catalog),
+            "items": [
+                {
+                    "id": i.id,
+                    "parent_id": i.parent_id,
+                    "depth": i.depth,
+                    "title": i.title,
+                    "cadence": i.fields.cadence.value if i.fields.cadence else None,
+                    "cadence_days": i.fields.cadence_days,
+                    "time_limit": i.fields.time_limit,
+                }
+                for i in items
+            ],
+        }
+        lines = [f"{catalog.name}（{len(items)} 项）"] + [
+            f"{'　' * (i.depth + 1)}[{i.id}] {i.title}" for i in items
+        ]
+        return Outcome(data=data, lines=lines)
+    catalogs = cs.list_catalogs()
+    lines = [f"{c.id}　{c.name}　{c.kind_label}　{c.item_count} 项" for c in catalogs] or [
+        "（还没有公开目录。可用 gkdesk catalog install 从内置模板新建，或 gkdesk catalog import 导入 Excel。）"
+    ]
+    templates = [
+        {"key": t.key, "name": t.name, "kind": t.kind, "items": t.item_count}
+        for t in cs.templates()
+    ]
+    lines.append("内置模板：" + "、".join(f"{t['key']}（{t['name']}）" for t in templates))
+    return Outcome(
+        data={"catalogs": [_catalog_dict(c) for c in catalogs], "templates": templates}, lines=lines
+    )
+
+
+def cmd_catalog_install(ctx: Context) -> Outcome:
+    catalog = ctx.services.catalogs.install_template(ctx.args.template, ctx.args.name)
+    return Outcome(
+        data={"catalog": _catalog_dict(catalog)},
+        lines=[f"已新建目录 {catalog.id}：{catalog.name}（{catalog.item_count} 项）"],
+    )
+
+
+def cmd_catalog_export(ctx: Context) -> Outcome:
+    catalog = _pick_catalog(ctx, ctx.args.catalog)
+    out = Path(ctx.args.out)
+    ctx.progress(f"正在导出“{catalog.name}”……")
+    written = ctx.services.catalog_excel.export(catalog.id, out)
+    return Outcome(
+        data={"catalog": _catalog_dict(catalog), "file": str(written)},
+        lines=[f"已导出“{catalog.name}”（{catalog.item_count} 项）到 {written}"],
+    )
+
+
+def _preview_dict(preview) -> dict[str, Any]:
+    return {
+        "file": preview.file,
+        "sheet": preview.sheet,
+        "new": preview.count("new"),
+        "changed": preview.count("changed"),
+        "unchanged": preview.count("unchanged"),
+        "rejected": [
+            {"row": r.row, "column": r.column, "value": r.value, "reason": r.reason}
+            for r in preview.rejected
+        ],
+        "changes": [
+            {
+                "row": c.row,
+                "path": list(c.path),
+                "kind": c.kind,
+                "changed_fields": list(c.changed_fields),
+            }
+            for c in preview.changes
+            if c.kind != "unchanged"
+        ],
+        "missing": [list(p) for p in preview.missing],
+    }
+
+
+def cmd_catalog_import(ctx: Context) -> Outcome:
+    a = ctx.args
+    if a.catalog and a.new:
+        raise UsageError("--catalog 和 --new 只能选一个：导入到已有目录，或新建目录。")
+    catalog = ctx.services.catalogs.find_catalog(a.catalog) if a.catalog else None
+    if catalog is None and not a.new:
+        raise UsageError("请用 --catalog 指定要更新的目录，或用 --new 名称 新建目录。")
+    excel = ctx.services.catalog_excel
+    ctx.progress(f"正在读取 {a.file} ……")
+    preview = excel.preview(Path(a.file), catalog.id if catalog else None, a.sheet)
+    data = _preview_dict(preview)
+    lines = [f"{a.file}（工作表“{preview.sheet}”）：{preview.summary}"]
+    lines += [f"  第{r.row}行 {r.column}“{r.value}”：{r.reason}" for r in preview.rejected]
+    if a.dry_run:
+        data["applied"] = False
+        return Outcome(data=data, lines=[*lines, "（预览，没有写入任何内容）"])
+    if preview.rejected and not a.skip_rejected:
+        raise ValidationError(
+            f"有 {len(preview.rejected)} 行被拒收，没有导入任何内容。请在 Excel 中改正后重新导入，"
+            "或加 --skip-rejected 只导入其余各行。\n" + "\n".join(lines[1:]),
+            details=data,
+        )
+    result = excel.apply(
+        Path(a.file),
+        expected_sha256=preview.sha256,
+        catalog_id=catalog.id if catalog else None,
+        new_name=a.new,
+        kind=a.kind,
+        sheet=a.sheet,
+        progress=ctx.progress_counter,
+    )
+    data.update(
+        applied=True,
+        catalog=_catalog_dict(result.catalog),
+        created=result.created,
+        updated=result.updated,
+    )
+    return Outcome(
+        data=data,
+        lines=[
+            *lines,
+            f"已导入到“{result.catalog.name}”：新增 {result.created} 项，更新 {result.updated} 项。",
+        ],
+    )
+
+
+def cmd_catalog_assign(ctx: Context) -> Outcome:
+    a = ctx.args
+    catalog = _pick_catalog(ctx, a.catalog)
+    assignment = ctx.services.catalogs.assign(
+        catalog.id, unit_level=a.level, unit_code=a.unit, item_id=a.item
+    )
+    return Outcome(
+        data={
+            "assignment_id": assignment.id,
+            "catalog_id": catalog.id,
+            "describe": assignment.describe,
+        },
+        lines=[f"已设置适用范围：{catalog.name}：{assignment.describe}"],
+    )
+
+
+def cmd_catalog_ledger(ctx: Context) -> Outcome:
+    a = ctx.args
+    catalog_id = ctx.services.catalogs.find_catalog(a.catalog).id if a.catalog else None
+    ledger = ctx.services.ledger.ledger(catalog_id)
+    counts = ledger.counts()
+    data: dict[str, Any] = {
+        "today": ledger.today.isoformat(),
+        "counts": counts,
+        "units": [{"code": u.code, "name": u.name} for u in ledger.units],
+        "items": [
+            {"id": i.id, "path": list(i.path), "period": i.period.label} for i in ledger.items
+        ],
+        "behind": [
+            {"code": u.code, "name": u.name, "overdue": n} for u, n in ledger.units_behind()
+        ],
+    }
+    lines = [
+        f"{ledger.today}：{len(ledger.units)} 个单位 × {len(ledger.items)} 个事项，"
+        + "，".join(f"{k} {v}" for k, v in counts.items())
+    ]
+    lines += [f"  {u.name}（{u.code}）逾期 {n} 项" for u, n in ledger.units_behind()]
+    if a.out:
+        written = ctx.services.ledger.export(Path(a.out), catalog_id, ledger.today)
+        data["file"] = str(written)
+        lines.append(f"已导出到 {written}")
+    return Outcome(data=data, lines=lines)
+
+
 COMMANDS: dict[str, Callable[[Context], Outcome]] = {
     "init": cmd_init,
     "demo": cmd_demo,
     "info": cmd_info,
+    "units list": cmd_units_list,
+    "catalog list": cmd_catalog_list,
+    "catalog install": cmd_catalog_install,
+    "catalog export": cmd_catalog_export,
+    "catalog import": cmd_catalog_import,
+    "catalog assign": cmd_catalog_assign,
+    "catalog ledger": cmd_catalog_ledger,
 }
 
 _LEVELS = ["township", "county"]
@@ -258,6 +481,66 @@ def build_parser() -> ChineseArgumentParser:
         help="显示本单位、数据文件、数据结构版本和数量统计",
         description="显示本安装的概况。",
     )
+
+    units = sub.add_parser("units", prog="gkdesk units", help="单位：list 列出本单位及下辖单位")
+    units_sub = units.add_subparsers(
+        dest="action", metavar="操作", parser_class=ChineseArgumentParser
+    )
+    p = units_sub.add_parser("list", prog="gkdesk units list", help="列出本单位及下辖单位")
+    p.add_argument("--all", action="store_true", help="包括已撤销的单位")
+
+    catalog = sub.add_parser(
+        "catalog",
+        prog="gkdesk catalog",
+        help="公开目录：list、install、export、import、assign、ledger",
+    )
+    cat_sub = catalog.add_subparsers(
+        dest="action", metavar="操作", parser_class=ChineseArgumentParser
+    )
+    p = cat_sub.add_parser("list", prog="gkdesk catalog list", help="列出公开目录和内置模板")
+    p.add_argument("--items", metavar="目录", help="列出某个目录（编号或名称）的全部事项")
+    p = cat_sub.add_parser("install", prog="gkdesk catalog install", help="从内置模板新建目录")
+    p.add_argument(
+        "template", metavar="模板", help="模板名，如 standard_county、village（见 catalog list）"
+    )
+    p.add_argument("--name", metavar="名称", help="新目录名称（默认用模板名称）")
+    p = cat_sub.add_parser(
+        "export", prog="gkdesk catalog export", help="把目录导出为 Excel（全国通用列格式）"
+    )
+    p.add_argument("--catalog", metavar="目录", help="目录编号或名称（只有一个目录时可省略）")
+    p.add_argument("--out", required=True, metavar="文件", help="输出的 .xlsx 文件")
+    p = cat_sub.add_parser(
+        "import", prog="gkdesk catalog import", help="从 Excel 导入目录（先预览，再一次性写入）"
+    )
+    p.add_argument("file", metavar="文件", help=".xlsx 或 .xls 文件")
+    p.add_argument("--catalog", metavar="目录", help="要更新的目录（编号或名称）")
+    p.add_argument("--new", metavar="名称", help="新建一个目录并导入")
+    p.add_argument(
+        "--kind",
+        choices=["standard", "village"],
+        default="standard",
+        help="新目录的类型（默认 standard）",
+    )
+    p.add_argument("--sheet", metavar="工作表", help="工作表名称（默认第一个）")
+    p.add_argument("--dry-run", action="store_true", help="只预览，不写入")
+    p.add_argument("--skip-rejected", action="store_true", help="有拒收的行时仍导入其余各行")
+    p = cat_sub.add_parser("assign", prog="gkdesk catalog assign", help="设置目录适用于哪些单位")
+    p.add_argument("--catalog", metavar="目录", help="目录编号或名称")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument(
+        "--level",
+        choices=["county", "township", "village", "community"],
+        help="适用于某一级的全部单位",
+    )
+    target.add_argument("--unit", metavar="代码", help="适用于某一个单位（区划代码）")
+    p.add_argument(
+        "--item", type=int, metavar="事项编号", help="只针对某个事项及其下级（默认整个目录）"
+    )
+    p = cat_sub.add_parser(
+        "ledger", prog="gkdesk catalog ledger", help="工作台账：各单位各事项本期的公开情况"
+    )
+    p.add_argument("--catalog", metavar="目录", help="只看某个目录")
+    p.add_argument("--out", metavar="文件", help="同时导出为 .xlsx")
     return parser
 
 
@@ -278,8 +561,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.command:
             parser.print_help(err_stream)
             raise UsageError("请指定一个命令，例如 gkdesk info。")
+        key = args.command
+        if getattr(args, "action", None):
+            key = f"{args.command} {args.action}"
+        if key not in COMMANDS:
+            raise UsageError(
+                f"请指定操作，例如 gkdesk {args.command} list。用 gkdesk {args.command} --help 查看用法。"
+            )
         ctx = Context(args, err)
-        outcome = COMMANDS[args.command](ctx)
+        outcome = COMMANDS[key](ctx)
     except SystemExit as exc:  # --help / --version
         return int(exc.code or 0)
     except GkError as exc:
@@ -308,7 +598,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if ctx is not None:
             ctx.close()
     if args.json:
-        _print_json(out, {"ok": True, "command": args.command, "result": outcome.data})
+        _print_json(out, {"ok": True, "command": key, "result": outcome.data})
     else:
         for line in outcome.lines:
             print(line, file=out)

@@ -47,3 +47,16 @@ def normalise_text(s: str) -> str:
 def normalise_digits_field(s: str) -> str:
     """normalise_text, then drop all whitespace (ID numbers, phones, accounts, codes)."""
     return _WHITESPACE.sub("", normalise_text(s))
+
+
+_SPACES = {cp: " " for cp, repl in _TABLE.items() if repl == " "}
+_RUNS = re.compile(r"[ \t]{2,}")
+
+
+def tidy_text(s: str) -> str:
+    """Free text as typed: odd spaces made plain, runs collapsed, ends stripped.
+
+    Unlike normalise_text, full-width punctuation such as （） stays: it is correct Chinese
+    typography in titles and names, and changing it would alter what the clerk wrote.
+    """
+    return _RUNS.sub(" ", s.translate(_SPACES)).strip()

@@ -26,7 +26,7 @@ from gkdesk.domain.catalog import (
     ItemFields,
 )
 from gkdesk.domain.errors import FieldError, NotFoundError, ValidationError
-from gkdesk.domain.text import normalise_text
+from gkdesk.domain.text import normalise_text, tidy_text
 from gkdesk.domain.units import LEVEL_LABELS
 from gkdesk.paths import resource_dir
 from gkdesk.services.units import require_home
@@ -170,7 +170,7 @@ def _columns(fields: ItemFields) -> dict:
 
 def clean_fields(fields: ItemFields) -> ItemFields:
     """Normalise and check one item's fields; FieldError names the field and what to do."""
-    title = normalise_text(fields.title or "")
+    title = tidy_text(fields.title or "")
     if not title:
         raise FieldError("事项名称", fields.title, "事项名称不能为空，请填写，例如“耕地地力保护”。")
     if len(title) > 200:
@@ -210,9 +210,9 @@ def clean_fields(fields: ItemFields) -> ItemFields:
     return replace(
         fields,
         title=title,
-        number=normalise_text(fields.number or ""),
-        area=normalise_text(fields.area or ""),
-        subject=normalise_text(fields.subject or ""),
+        number=tidy_text(fields.number or ""),
+        area=tidy_text(fields.area or ""),
+        subject=tidy_text(fields.subject or ""),
         cadence_days=int(days) if days is not None else None,
         channels=tuple(c for c in CHANNELS if c in fields.channels),
         tiers=tuple(t for t in TIERS if t in fields.tiers),
@@ -266,7 +266,7 @@ class CatalogService:
     def create_catalog(
         self, name: str, kind: str, *, source: str = "local", edition: str = ""
     ) -> Catalog:
-        name = normalise_text(name or "")
+        name = tidy_text(name or "")
         if not name:
             raise FieldError("目录名称", name, "目录名称不能为空。")
         if kind not in CATALOG_KINDS:
@@ -289,7 +289,7 @@ class CatalogService:
             return self._catalog(row, 0)
 
     def rename_catalog(self, catalog_id: int, name: str) -> Catalog:
-        name = normalise_text(name or "")
+        name = tidy_text(name or "")
         if not name:
             raise FieldError("目录名称", name, "目录名称不能为空。")
         with self._store.database.atomic():
@@ -504,7 +504,7 @@ class CatalogService:
 
     def search(self, catalog_id: int, text: str) -> list[int]:
         """Ids of items whose title, content, basis, subject, time limit or area contain text."""
-        needle = normalise_text(text or "")
+        needle = tidy_text(text or "")
         if not needle:
             return []
         pattern = f"%{needle.replace('%', '').replace('_', '')}%"

@@ -67,3 +67,10 @@ def test_normalise_text_leaves_no_full_width_ascii_or_padding(s: str) -> None:
 def test_digits_field_has_no_whitespace(s: str) -> None:
     out = normalise_digits_field(s)
     assert not any(ch.isspace() for ch in out)
+
+
+def test_tidy_text_keeps_chinese_punctuation():
+    from gkdesk.domain.text import tidy_text
+
+    assert tidy_text("\u3000公开内容（要素）  说明\u00a0 ") == "公开内容（要素） 说明"
+    assert tidy_text("第一行\n第二行") == "第一行\n第二行"

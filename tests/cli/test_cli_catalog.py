@@ -1,0 +1,79 @@
+"""`gkdesk units` and `gkdesk catalog` run as separate processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+
+ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+ENV.pop("GKDESK_DATA_DIR", None)
+
+
+def run(data_dir, *args):
+    return subprocess.run(
+        [sys.executable, "-m", "gkdesk", "--data-dir", str(data_dir), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=ENV,
+        timeout=120,
+    )
+
+
+def run_json(data_dir, *args):
+    proc = run(data_dir, "--json", *args)
+    return proc, json.loads(proc.stdout)
+
+
+@pytest.fixture
+def demo_dir(data_dir):
+    assert run(data_dir, "demo").returncode == 0
+    return data_dir
+
+
+def test_units_list(demo_dir):
+    proc, doc = run_json(demo_dir, "units", "list")
+    assert proc.returncode == 0
+    names = [u["name"] for u in doc["result"]["units"]]
+    assert names[0] == "青山镇" and len(names) == 6
+    text = run(demo_dir, "units", "list").stdout
+    assert "　青山村　220188100201　村" in text
+
+
+def test_catalog_install_assign_ledger(demo_dir, tmp_path):
+    proc, doc = run_json(demo_dir, "catalog", "install", "village")
+    assert proc.returncode == 0, proc.stderr
+    catalog = doc["result"]["catalog"]
+    assert catalog["kind"] == "village" and catalog["items"] > 30
+    proc, doc = run_json(demo_dir, "catalog", "list")
+    assert [c["name"] for c in doc["result"]["catalogs"]] == [catalog["name"]]
+    assert {t["key"] for t in doc["result"]["templates"]} == {"standard_county", "village"}
+    proc, doc = run_json(demo_dir, "catalog", "list", "--items", str(catalog["id"]))
+    assert doc["result"]["items"][0]["title"] == "党务"
+    proc = run(demo_dir, "catalog", "assign", "--level", "village")
+    assert proc.returncode == 0 and "所有村" in proc.stdout
+    out = tmp_path / "台账.xlsx"
+    proc, doc = run_json(demo_dir, "catalog", "ledger", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    result = doc["result"]
+    assert [u["name"] for u in result["units"]] == ["青山村", "东岗村", "柳树屯村", "王家店村"]
+    assert sum(result["counts"].values()) == len(result["units"]) * len(result["items"])
+    ws = openpyxl.load_workbook(out).active
+    assert ws["B4"].value == "青山村"
+    assert ws.cell(4, 3).value in ("逾期", "未到期")
+
+
+def test_catalog_errors(demo_dir):
+    proc = run(demo_dir, "catalog", "assign", "--level", "village")
+    assert proc.returncode == 2 and "请用 --catalog 指定目录" in proc.stderr
+    proc = run(demo_dir, "catalog", "install", "nonexistent")
+    assert proc.returncode == 3 and "没有名为“nonexistent”的内置模板" in proc.stderr
+    proc = run(demo_dir, "catalog")
+    assert proc.returncode == 2 and "请指定操作" in proc.stderr
+    proc = run(demo_dir, "catalog", "list", "--items", "99")
+    assert proc.returncode == 3 and "找不到编号为 99" in proc.stderr
