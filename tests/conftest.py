@@ -41,7 +41,7 @@ def services(store):
 
 @pytest.fixture
 def demo_services(services):
-    services.setup.load_demo("township")
+    services.setup.load_demo("township", content=False)
     return services
 
 

@@ -15,6 +15,8 @@ from gkdesk.domain.areacode import UnitLevel, level_of_code, validate_code
 from gkdesk.domain.errors import AlreadyInitialisedError, FieldError, ValidationError
 from gkdesk.domain.units import Unit
 from gkdesk.paths import resource_dir
+from gkdesk.services.catalogs import CatalogService
+from gkdesk.services.demo import fill_demo_content
 from gkdesk.services.settings_store import (
     HOME_UNIT_CODE,
     INITIALISED_AT,
@@ -137,8 +139,14 @@ class SetupService:
             self._mark_initialised(request.code)
         return self.home_unit()
 
-    def load_demo(self, level: str = "township", progress: Progress | None = None) -> DemoSummary:
-        """Fill an empty installation with the demo county; home = first township or county."""
+    def load_demo(
+        self, level: str = "township", progress: Progress | None = None, *, content: bool = True
+    ) -> DemoSummary:
+        """Fill an empty installation with the demo county; home = first township or county.
+
+        With ``content`` the demo also gets both built-in directories, their assignments and
+        some postings, so the 公开目录 page and the ledger have something to show.
+        """
         if level not in HOME_LEVELS:
             raise FieldError(
                 "级别", level, f"演示数据的级别“{level}”无效，只能是 township 或 county。"
@@ -177,6 +185,10 @@ class SetupService:
                 if progress:
                     progress(done, total, f"已载入 {township['name']}")
             self._mark_initialised(home_code)
+            if content:
+                if progress:
+                    progress(done, total, "正在载入演示目录和公示记录")
+                fill_demo_content(CatalogService(self._store, self._clock), home_code, self._clock())
         return DemoSummary(
             home=self.home_unit(), counties=1, townships=len(townships), villages=villages
         )

@@ -46,19 +46,21 @@ def test_units_list(demo_dir):
 
 
 def test_catalog_install_assign_ledger(demo_dir, tmp_path):
-    proc, doc = run_json(demo_dir, "catalog", "install", "village")
+    proc, doc = run_json(demo_dir, "catalog", "install", "village", "--name", "青山镇村务公开目录")
     assert proc.returncode == 0, proc.stderr
     catalog = doc["result"]["catalog"]
     assert catalog["kind"] == "village" and catalog["items"] > 30
     proc, doc = run_json(demo_dir, "catalog", "list")
-    assert [c["name"] for c in doc["result"]["catalogs"]] == [catalog["name"]]
+    # The demo brings both built-in directories; the new one comes last.
+    assert [c["name"] for c in doc["result"]["catalogs"]][-1] == "青山镇村务公开目录"
+    assert len(doc["result"]["catalogs"]) == 3
     assert {t["key"] for t in doc["result"]["templates"]} == {"standard_county", "village"}
     proc, doc = run_json(demo_dir, "catalog", "list", "--items", str(catalog["id"]))
     assert doc["result"]["items"][0]["title"] == "党务"
-    proc = run(demo_dir, "catalog", "assign", "--level", "village")
+    proc = run(demo_dir, "catalog", "assign", "--catalog", str(catalog["id"]), "--level", "village")
     assert proc.returncode == 0 and "所有村" in proc.stdout
     out = tmp_path / "台账.xlsx"
-    proc, doc = run_json(demo_dir, "catalog", "ledger", "--out", str(out))
+    proc, doc = run_json(demo_dir, "catalog", "ledger", "--catalog", str(catalog["id"]), "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     result = doc["result"]
     assert [u["name"] for u in result["units"]] == ["青山村", "东岗村", "柳树屯村", "王家店村"]
@@ -66,6 +68,12 @@ def test_catalog_install_assign_ledger(demo_dir, tmp_path):
     ws = openpyxl.load_workbook(out).active
     assert ws["B4"].value == "青山村"
     assert ws.cell(4, 3).value in ("逾期", "未到期")
+
+
+def test_demo_ledger_has_every_status(demo_dir):
+    proc, doc = run_json(demo_dir, "catalog", "ledger")
+    counts = doc["result"]["counts"]
+    assert counts["已公开"] > 0 and counts["零报告"] > 0 and counts["逾期"] > 0
 
 
 def test_catalog_errors(demo_dir):
