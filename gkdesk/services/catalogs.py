@@ -786,7 +786,7 @@ class CatalogExcel:
             if current is None:
                 changes.append(ImportChange(prow.row, tuple(prow.path), "new"))
                 continue
-            diff = _changed_fields(current.fields, fields)
+            diff = _changed_fields(current.fields, _keep_recorded(current.fields, fields))
             changes.append(
                 ImportChange(prow.row, tuple(prow.path), "changed" if diff else "unchanged", diff)
             )
@@ -865,8 +865,7 @@ class CatalogExcel:
                     parent_id = nodes[prefix]
                 if key in nodes:
                     row = CatalogItemRow.get_by_id(nodes[key])
-                    if not fields.area:
-                        fields = replace(fields, area=row.area)
+                    fields = _keep_recorded(fields_of(row), fields)
                     for name, value in _columns(fields).items():
                         setattr(row, name, value)
                     row.version += 1
@@ -925,6 +924,19 @@ class CatalogExcel:
         return tuple(path)
 
 
+def _keep_recorded(old: ItemFields, new: ItemFields) -> ItemFields:
+    """What a workbook cannot say keeps its recorded value.
+
+    The national layout has no 领域 column in many files and never a structured cadence (it is
+    read back from the 时限 text), so an empty value there means "not stated", not "cleared".
+    """
+    if not new.area:
+        new = replace(new, area=old.area)
+    if new.cadence is None and old.cadence is not None:
+        new = replace(new, cadence=old.cadence, cadence_days=old.cadence_days)
+    return new
+
+
 def _changed_fields(old: ItemFields, new: ItemFields) -> tuple[str, ...]:
     names = (
         "area",
@@ -945,8 +957,6 @@ def _changed_fields(old: ItemFields, new: ItemFields) -> tuple[str, ...]:
         a, b = getattr(old, name), getattr(new, name)
         if name == "extra":
             a, b = dict(a), dict(b)
-        if name == "area" and not b:
-            continue  # a file without the 领域 column keeps what is recorded
         if a != b:
             changed.append(FIELD_LABELS[name])
     return tuple(changed)

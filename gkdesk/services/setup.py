@@ -188,7 +188,9 @@ class SetupService:
             if content:
                 if progress:
                     progress(done, total, "正在载入演示目录和公示记录")
-                fill_demo_content(CatalogService(self._store, self._clock), home_code, self._clock())
+                fill_demo_content(
+                    CatalogService(self._store, self._clock), home_code, self._clock()
+                )
         return DemoSummary(
             home=self.home_unit(), counties=1, townships=len(townships), villages=villages
         )

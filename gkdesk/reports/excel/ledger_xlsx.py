@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
 from gkdesk.domain.catalog import STATUS_DONE, STATUS_OVERDUE, STATUS_PENDING, STATUS_ZERO, STATUSES
-from gkdesk.domain.errors import StorageError, describe_os_error
+from gkdesk.reports.excel.workbook import save_workbook
 
 FILLS = {
     STATUS_DONE: "C6EFCE",
@@ -86,28 +83,4 @@ def write_ledger_xlsx(
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    return _save(wb, path)
-
-
-def _save(wb, path: Path) -> Path:
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.part", dir=path.parent)
-    except OSError as exc:
-        raise StorageError(
-            f"无法写入 {path}（{describe_os_error(exc)}）。请换一个文件夹。"
-        ) from exc
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise StorageError(
-            f"无法写入 {path}（{describe_os_error(exc)}）。如果该文件正在 Excel 或 WPS 中打开，请先关闭。"
-        ) from exc
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return path
+    return save_workbook(wb, path)
