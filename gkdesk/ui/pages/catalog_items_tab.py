@@ -327,8 +327,8 @@ class CatalogItemsTab(QWidget):
         self._matches = (
             self._catalogs.search(self.catalog_id, text) if self.catalog_id and text.strip() else []
         )
-        order = list(self._items)
-        self._matches.sort(key=lambda i: order.index(i) if i in self._items else 0)
+        order = {item_id: n for n, item_id in enumerate(self._items)}
+        self._matches.sort(key=lambda i: order.get(i, 0))
         if not text.strip():
             self.search_label.setText("")
         else:
