@@ -11,13 +11,15 @@ import unicodedata
 from collections.abc import Sequence
 from contextlib import nullcontext
 
-from bench import workloads  # noqa: F401  (importing registers every workload)
+from bench import workloads  # importing registers every workload
 from bench.harness import (
     REGISTRY,
     CommandFailed,
     Result,
     Workload,
     bytecode_cache,
+    format_goal_seconds,
+    format_seconds,
     run_workload,
 )
 
@@ -75,12 +77,32 @@ def format_table(rows: list[list[str]], right: Sequence[bool]) -> str:
     return "\n".join(lines)
 
 
-def seconds(value: float) -> str:
-    return f"{value * 1000:.0f} ms" if value < 10 else f"{value:.2f} s"
+seconds = format_seconds
+NO_GOAL = "-"
+
+
+def verdict(met: bool | None) -> str:
+    return NO_GOAL if met is None else ("达标" if met else "未达标")
+
+
+def ratio_goal(item: Workload) -> str:
+    return NO_GOAL if item.goal is None else f"<= {item.goal:.2f}x"
+
+
+def time_goal(item: Workload) -> str:
+    return NO_GOAL if item.goal_s is None else f"<= {format_goal_seconds(item.goal_s)}"
 
 
 def render(results: list[Result], env: dict[str, str | bool]) -> str:
-    header = ["workload", "floor median", "workload median", "ratio", "goal", "result"]
+    header = [
+        "workload",
+        "floor median",
+        "workload median",
+        "ratio",
+        "ratio goal",
+        "time goal",
+        "result",
+    ]
     rows = [header]
     for r in results:
         rows.append(
@@ -89,11 +111,12 @@ def render(results: list[Result], env: dict[str, str | bool]) -> str:
                 seconds(r.floor.median),
                 seconds(r.subject.median),
                 f"{r.ratio:.2f}x",
-                f"<= {r.workload.goal:.2f}x",
-                "达标" if r.met else "未达标",
+                ratio_goal(r.workload),
+                time_goal(r.workload),
+                verdict(r.met),
             ]
         )
-    table = format_table(rows, [False, True, True, True, True, False])
+    table = format_table(rows, [False, True, True, True, True, True, False])
     inherited = env["inherited_PYTHONDONTWRITEBYTECODE"] or "unset"
     bytecode = (
         "private cache, warmed by the warm-up runs"
@@ -110,9 +133,27 @@ def render(results: list[Result], env: dict[str, str | bool]) -> str:
             f"floor {seconds(r.floor.min)}..{seconds(r.floor.max)}, "
             f"workload {seconds(r.subject.min)}..{seconds(r.subject.max)}"
         )
+        if r.workload.goal is not None and r.workload.goal_s is not None:
+            notes.append(
+                f"  goals:    ratio {ratio_goal(r.workload)} {verdict(r.ratio_met)}, "
+                f"median {time_goal(r.workload)} {verdict(r.time_met)}"
+            )
         notes.append(f"  floor:    {r.floor_label}")
         notes.append(f"  workload: {r.subject_label}")
+        for key, value in r.details.items():
+            notes.append(f"  {key}: {describe_detail(key, value)}")
     return table + "\n\n" + "\n".join(notes)
+
+
+def describe_detail(key: str, value: object) -> str:
+    """A details entry for the notes; numbers under keys ending in _s are durations."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {describe_detail(str(k), v)}" for k, v in value.items())
+    if isinstance(value, int | float) and not isinstance(value, bool) and key.endswith("_s"):
+        return seconds(float(value))
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
 
 
 def environment(bytecode_cached: bool) -> dict[str, str | bool]:
@@ -129,14 +170,22 @@ def environment(bytecode_cached: bool) -> dict[str, str | bool]:
 
 
 def list_workloads(items: Sequence[Workload]) -> str:
-    rows = [["workload", "goal", "repeat", "description"]]
-    rows += [[w.name, f"<= {w.goal:.2f}x", str(w.default_repeat), w.description] for w in items]
-    return format_table(rows, [False, True, True, False])
+    rows = [["workload", "ratio goal", "time goal", "repeat", "description"]]
+    rows += [
+        [w.name, ratio_goal(w), time_goal(w), str(w.default_repeat), w.description] for w in items
+    ]
+    return format_table(rows, [False, True, True, True, False])
+
+
+def in_module_order() -> list[Workload]:
+    """Every workload, in the order of bench.workloads.MODULES (not import order)."""
+    order = {module.__name__: i for i, module in enumerate(workloads.MODULES)}
+    return sorted(REGISTRY.values(), key=lambda w: order.get(w.run.__module__, len(order)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    selected = [REGISTRY[n] for n in args.names] if args.names else list(REGISTRY.values())
+    selected = [REGISTRY[n] for n in args.names] if args.names else in_module_order()
     if args.list:
         print(list_workloads(selected))
         return EXIT_OK

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import json
 import os
 import shlex
 import statistics
@@ -64,21 +66,30 @@ class Command:
 
 @dataclass(frozen=True)
 class Measurement:
-    """What a workload returns: raw wall times in seconds for the floor and the subject."""
+    """What a workload returns: raw wall times in seconds for the floor and the subject.
+
+    `details` is free-form, JSON-able context (fixture sizes, per-part medians, ...) that goes
+    into the JSON document and into the notes under the table.
+    """
 
     floor_s: list[float]
     subject_s: list[float]
     floor_label: str = ""
     subject_label: str = ""
+    details: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Workload:
+    """A registered workload. At least one goal is set: `goal` is the largest passing ratio
+    workload / floor, `goal_s` the largest passing workload median in seconds."""
+
     name: str
     description: str
-    goal: float
+    goal: float | None
     run: Callable[[int], Measurement]
     default_repeat: int = DEFAULT_REPEAT
+    goal_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +116,23 @@ class Stats:
         }
 
 
+def format_seconds(value: float) -> str:
+    """A duration for the table: 2.46 s, 512 ms, 37.5 ms, 1.24 ms."""
+    if value >= 10:
+        return f"{value:.2f} s"
+    ms = value * 1000
+    if ms >= 100:
+        return f"{ms:.0f} ms"
+    if ms >= 10:
+        return f"{ms:.1f} ms"
+    return f"{ms:.2f} ms"
+
+
+def format_goal_seconds(value: float) -> str:
+    """A time goal as it was stated: 500 ms, 2 s."""
+    return f"{value:g} s" if value >= 1 else f"{value * 1000:g} ms"
+
+
 @dataclass(frozen=True)
 class Result:
     workload: Workload
@@ -113,14 +141,30 @@ class Result:
     subject: Stats
     floor_label: str
     subject_label: str
+    details: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def ratio(self) -> float:
         return self.subject.median / self.floor.median
 
     @property
-    def met(self) -> bool:
+    def ratio_met(self) -> bool | None:
+        """The ratio goal judged on the medians; None when the workload sets none."""
+        if self.workload.goal is None:
+            return None
         return self.ratio <= self.workload.goal
+
+    @property
+    def time_met(self) -> bool | None:
+        """The absolute goal judged on the workload median; None when the workload sets none."""
+        if self.workload.goal_s is None:
+            return None
+        return self.subject.median <= self.workload.goal_s
+
+    @property
+    def met(self) -> bool:
+        """Every goal the workload sets is met."""
+        return all(m for m in (self.ratio_met, self.time_met) if m is not None)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -128,10 +172,14 @@ class Result:
             "description": self.workload.description,
             "repeat": self.repeat,
             "goal_ratio": self.workload.goal,
+            "goal_s": self.workload.goal_s,
             "ratio": self.ratio,
+            "ratio_met": self.ratio_met,
+            "time_met": self.time_met,
             "met": self.met,
             "floor": {"command": self.floor_label, **self.floor.as_dict()},
             "subject": {"command": self.subject_label, **self.subject.as_dict()},
+            "details": dict(self.details),
         }
 
 
@@ -139,14 +187,28 @@ REGISTRY: dict[str, Workload] = {}
 
 
 def workload(
-    name: str, description: str, goal: float, repeat: int = DEFAULT_REPEAT
+    name: str,
+    description: str,
+    goal: float | None = None,
+    repeat: int = DEFAULT_REPEAT,
+    *,
+    goal_s: float | None = None,
 ) -> Callable[[Callable[[int], Measurement]], Callable[[int], Measurement]]:
-    """Register `fn(repeat) -> Measurement` as a workload; the goal is the largest passing ratio."""
+    """Register `fn(repeat) -> Measurement` as a workload.
+
+    `goal` is the largest passing ratio workload / floor; `goal_s` the largest passing
+    workload median in seconds (for targets stated in seconds). Give one or both.
+    """
+    if goal is None and goal_s is None:
+        raise ValueError(f"workload {name!r} needs a ratio goal, a time goal (goal_s) or both")
+    for value in (goal, goal_s):
+        if value is not None and value <= 0:
+            raise ValueError(f"workload {name!r}: goals must be positive")
 
     def register(fn: Callable[[int], Measurement]) -> Callable[[int], Measurement]:
         if name in REGISTRY:
             raise ValueError(f"workload {name!r} registered twice")
-        REGISTRY[name] = Workload(name, description, goal, fn, repeat)
+        REGISTRY[name] = Workload(name, description, goal, fn, repeat, goal_s)
         return fn
 
     return register
@@ -159,7 +221,13 @@ def run_workload(item: Workload, repeat: int | None = None) -> Result:
         raise ValueError("repeat must be at least 1")
     m = item.run(n)
     return Result(
-        item, n, Stats.of(m.floor_s), Stats.of(m.subject_s), m.floor_label, m.subject_label
+        item,
+        n,
+        Stats.of(m.floor_s),
+        Stats.of(m.subject_s),
+        m.floor_label,
+        m.subject_label,
+        dict(m.details),
     )
 
 
@@ -266,3 +334,88 @@ def time_interleaved(floor: Command, subject: Command, repeat: int) -> Measureme
         floor_s.append(run_once(floor))
         subject_s.append(run_once(subject))
     return Measurement(floor_s, subject_s, floor.label(), subject.label())
+
+
+# -- timing inside one child interpreter -----------------------------------------------------
+#
+# Sub-second operations (a search, opening a page) cannot be timed as whole processes: the
+# interpreter start would swamp them. Such a workload runs one driver script in a fresh
+# interpreter (`measure_in_child`); the driver builds its fixture untimed, times floor and
+# subject in-process with `time_calls_interleaved`, and writes the samples with
+# `write_child_result`.
+
+CHILD_OUT_FLAG = "--out"
+
+
+def measure_in_child(
+    argv: Sequence[str],
+    env: Mapping[str, str] | None = None,
+    *,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+) -> Measurement:
+    """Run a driver once (`argv` + `--out FILE`) and read back the Measurement it wrote."""
+    with tempfile.TemporaryDirectory(prefix="gkdesk-bench-out-") as folder:
+        out = Path(folder) / "result.json"
+        command = Command([*argv, CHILD_OUT_FLAG, str(out)], env, timeout_s=timeout_s)
+        run_once(command)
+        try:
+            data = json.loads(out.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CommandFailed(command.argv, 0, "", f"driver wrote no result: {exc}") from exc
+    return Measurement(
+        [float(x) for x in data["floor_s"]],
+        [float(x) for x in data["subject_s"]],
+        data.get("floor_label", ""),
+        data.get("subject_label", ""),
+        data.get("details", {}),
+    )
+
+
+def write_child_result(path: str | os.PathLike[str], measurement: Measurement) -> None:
+    """The driver's side of `measure_in_child`."""
+    document = {
+        "floor_s": measurement.floor_s,
+        "subject_s": measurement.subject_s,
+        "floor_label": measurement.floor_label,
+        "subject_label": measurement.subject_label,
+        "details": dict(measurement.details),
+    }
+    Path(path).write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+
+
+@dataclass(frozen=True)
+class Timed:
+    """One in-process operation: `setup()` (untimed) makes the argument of `run(arg)` (timed);
+    `teardown(arg, result)` (untimed) cleans up. Without setup, `run()` takes no argument."""
+
+    run: Callable[..., Any]
+    setup: Callable[[], Any] | None = None
+    teardown: Callable[[Any, Any], None] | None = None
+
+
+def time_call(op: Timed) -> float:
+    """Wall time of one run of `op`, setup and teardown excluded."""
+    arg = op.setup() if op.setup is not None else None
+    gc.collect()
+    start = time.perf_counter()
+    result = op.run(arg) if op.setup is not None else op.run()
+    elapsed = time.perf_counter() - start
+    if op.teardown is not None:
+        op.teardown(arg, result)
+    return elapsed
+
+
+def time_calls_interleaved(
+    floor: Timed, subject: Timed, repeat: int, *, warmup: bool = True
+) -> tuple[list[float], list[float]]:
+    """In-process counterpart of `time_interleaved`: one untimed warm-up of each (imports,
+    caches), then floor, subject, floor, subject, ... Garbage is collected before each run."""
+    if warmup:
+        time_call(floor)
+        time_call(subject)
+    floor_s: list[float] = []
+    subject_s: list[float] = []
+    for _ in range(repeat):
+        floor_s.append(time_call(floor))
+        subject_s.append(time_call(subject))
+    return floor_s, subject_s

@@ -349,12 +349,10 @@ def cmd_catalog_import(ctx: Context) -> Outcome:
             details=data,
         )
     result = excel.apply(
-        Path(a.file),
-        expected_sha256=preview.sha256,
+        preview,
         catalog_id=catalog.id if catalog else None,
         new_name=a.new,
         kind=a.kind,
-        sheet=a.sheet,
         progress=ctx.progress_counter,
     )
     data.update(

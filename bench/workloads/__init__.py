@@ -1,5 +1,5 @@
 """Every workload module, imported here so that it registers itself; add new ones below."""
 
-from bench.workloads import cold_start
+from bench.workloads import catalog_import, catalog_page_open, catalog_search, cold_start
 
-MODULES = (cold_start,)
+MODULES = (cold_start, catalog_page_open, catalog_search, catalog_import)

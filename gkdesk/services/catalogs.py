@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from peewee import fn
 
-from gkdesk.db.models import CatalogAssignmentRow, CatalogItemRow, CatalogRow, OrgUnitRow
+from gkdesk.db.models import CatalogAssignmentRow, CatalogItemRow, CatalogRow, OrgUnitRow, new_uuid
 from gkdesk.db.store import Store
 from gkdesk.domain.catalog import (
     AUDIENCES,
@@ -89,6 +91,7 @@ class ImportPreview:
     changes: tuple[ImportChange, ...]
     rejected: tuple[ImportRejection, ...]
     missing: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
+    parsed: object = field(default=None, repr=False, compare=False)
 
     def count(self, kind: str) -> int:
         return sum(1 for c in self.changes if c.kind == kind)
@@ -130,7 +133,8 @@ FIELD_LABELS = {
 # -- row <-> value ---------------------------------------------------------------------------
 
 
-def fields_of(row: CatalogItemRow) -> ItemFields:
+def fields_of(row) -> ItemFields:
+    """The fields of an item row (a model object or a row tuple with the same names)."""
     return ItemFields(
         title=row.title,
         number=row.number,
@@ -141,12 +145,18 @@ def fields_of(row: CatalogItemRow) -> ItemFields:
         cadence=Cadence(row.cadence) if row.cadence else None,
         cadence_days=row.cadence_days,
         subject=row.subject,
-        channels=tuple(json.loads(row.channels or "[]")),
+        channels=_json_tuple(row.channels),
         audience=row.audience,
         method=row.method,
-        tiers=tuple(json.loads(row.tiers or "[]")),
-        extra=json.loads(row.extra or "{}"),
+        tiers=_json_tuple(row.tiers),
+        extra=json.loads(row.extra) if row.extra and row.extra != "{}" else {},
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _json_tuple(text: str | None) -> tuple[str, ...]:
+    # Channel and tier lists repeat across thousands of items: decode each distinct one once.
+    return tuple(json.loads(text)) if text and text != "[]" else ()
 
 
 def _columns(fields: ItemFields) -> dict:
@@ -373,12 +383,14 @@ class CatalogService:
     def items(self, catalog_id: int) -> list[CatalogItem]:
         """Every live item of a catalog, depth-first in display order."""
         self._catalog_row(catalog_id)
-        rows = list(
-            CatalogItemRow.select()
+        # Plain tuples rather than model objects: a 3,000-item directory opens in one go.
+        rows = (
+            CatalogItemRow.select(*_ITEM_COLUMNS)
             .where(CatalogItemRow.catalog == catalog_id, ~CatalogItemRow.deleted)
             .order_by(CatalogItemRow.position, CatalogItemRow.id)
+            .tuples()
         )
-        return _tree_order(rows)
+        return _tree_order([_ItemTuple(*row) for row in rows])
 
     def item(self, item_id: int) -> CatalogItem:
         row = self._item_row(item_id)
@@ -696,7 +708,54 @@ def _to_item(row: CatalogItemRow, depth: int, has_children: bool) -> CatalogItem
     )
 
 
-def _tree_order(rows: list[CatalogItemRow]) -> list[CatalogItem]:
+_ITEM_COLUMNS = (
+    CatalogItemRow.id,
+    CatalogItemRow.uuid,
+    CatalogItemRow.catalog,
+    CatalogItemRow.parent,
+    CatalogItemRow.position,
+    CatalogItemRow.title,
+    CatalogItemRow.number,
+    CatalogItemRow.area,
+    CatalogItemRow.content,
+    CatalogItemRow.basis,
+    CatalogItemRow.time_limit,
+    CatalogItemRow.cadence,
+    CatalogItemRow.cadence_days,
+    CatalogItemRow.subject,
+    CatalogItemRow.channels,
+    CatalogItemRow.audience,
+    CatalogItemRow.method,
+    CatalogItemRow.tiers,
+    CatalogItemRow.extra,
+)
+
+
+class _ItemTuple(NamedTuple):
+    """The columns of one item row, named like the model so fields_of reads either."""
+
+    id: int
+    uuid: str
+    catalog_id: int
+    parent_id: int | None
+    position: int
+    title: str
+    number: str
+    area: str
+    content: str
+    basis: str
+    time_limit: str
+    cadence: str | None
+    cadence_days: int | None
+    subject: str
+    channels: str
+    audience: str
+    method: str
+    tiers: str
+    extra: str
+
+
+def _tree_order(rows: list) -> list[CatalogItem]:
     children: dict[int | None, list[CatalogItemRow]] = {}
     ids = {row.id for row in rows}
     for row in rows:
@@ -744,128 +803,94 @@ class CatalogExcel:
         from gkdesk.reports.excel.catalog_xlsx import parse_catalog_xlsx
 
         path = Path(path)
+        sha256 = file_sha256(path)
         parsed = parse_catalog_xlsx(path, sheet)
-        existing: dict[tuple[str, ...], CatalogItem] = {}
-        if catalog_id is not None:
-            existing = self._by_path(self._catalogs.items(catalog_id))
-        changes: list[ImportChange] = []
-        rejected = [
-            ImportRejection(r.row, r.column, str(r.value if r.value is not None else ""), r.reason)
-            for r in parsed.rejected
-        ]
-        seen: dict[tuple[str, ...], int] = {}
-        for prow in parsed.rows:
-            key = _path_key(prow.path)
-            if len(key) > MAX_DEPTH:
-                rejected.append(
-                    ImportRejection(
-                        prow.row,
-                        "公开事项",
-                        " / ".join(prow.path),
-                        f"事项层级超过{MAX_DEPTH}级，请合并部分层级后再导入。",
-                    )
-                )
-                continue
-            if key in seen:
-                rejected.append(
-                    ImportRejection(
-                        prow.row,
-                        "公开事项",
-                        " / ".join(prow.path),
-                        f"与第{seen[key]}行的事项重复，请删除其中一行。",
-                    )
-                )
-                continue
-            try:
-                fields = clean_fields(prow.fields)
-            except FieldError as exc:
-                rejected.append(ImportRejection(prow.row, exc.field, str(exc.value), exc.message))
-                continue
-            seen[key] = prow.row
-            current = existing.get(key)
-            if current is None:
-                changes.append(ImportChange(prow.row, tuple(prow.path), "new"))
-                continue
-            diff = _changed_fields(current.fields, _keep_recorded(current.fields, fields))
-            changes.append(
-                ImportChange(prow.row, tuple(prow.path), "changed" if diff else "unchanged", diff)
-            )
-        # Parents implied by a deeper row count as present in the file.
-        present = set(seen)
-        for key in seen:
-            present.update(key[:n] for n in range(1, len(key)))
-        missing = tuple(
-            self._display_path(item, existing)
-            for key, item in existing.items()
-            if key not in present and not item.has_children
-        )
+        existing = self._existing(catalog_id)
+        plan = _plan_import(parsed, existing)
         return ImportPreview(
             file=str(path),
             sheet=parsed.sheet,
-            sha256=file_sha256(path),
+            sha256=sha256,
             catalog_id=catalog_id,
-            changes=tuple(changes),
-            rejected=tuple(rejected),
-            missing=missing,
+            changes=plan.changes,
+            rejected=plan.rejected,
+            missing=plan.missing,
+            parsed=parsed,
         )
 
     def apply(
         self,
-        path: Path,
+        preview: ImportPreview,
         *,
-        expected_sha256: str,
         catalog_id: int | None = None,
         new_name: str | None = None,
         kind: str = "standard",
-        sheet: str | None = None,
         progress: Progress | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> ImportResult:
-        """Apply a previewed workbook in one transaction (into a catalog, or a new one)."""
-        from gkdesk.domain.errors import Cancelled
-        from gkdesk.reports.excel.catalog_xlsx import parse_catalog_xlsx
+        """Apply a previewed workbook in one transaction, into a catalog or a new one.
 
-        path = Path(path)
-        if file_sha256(path) != expected_sha256:
-            raise ValidationError(f"文件 {path} 在预览之后被修改过，请重新预览后再导入。")
+        The rows come from the preview (the file is not parsed again); the file's hash is
+        checked so that what the clerk saw is what gets written.
+        """
+        from gkdesk.domain.errors import Cancelled
+
+        path = Path(preview.file)
+        if not path.is_file() or file_sha256(path) != preview.sha256:
+            raise ValidationError(f"文件 {path} 在预览之后被修改或移走了，请重新预览后再导入。")
         if catalog_id is None and not (new_name or "").strip():
             raise ValidationError("请选择要导入的目录，或给新目录起一个名称。")
-        preview = self.preview(path, catalog_id, sheet)
-        accepted = {c.row for c in preview.changes if c.kind in ("new", "changed")}
-        unchanged = preview.count("unchanged")
-        parsed = parse_catalog_xlsx(path, sheet)
         created = updated = 0
-        with self._store.database.atomic():
+        database = self._store.database
+        with database.atomic():
             if catalog_id is None:
                 catalog_id = self._catalogs.create_catalog(new_name, kind).id
+            existing = self._existing(catalog_id)
+            plan = _plan_import(preview.parsed, existing)
             home_code = require_home().code
             now = self._clock().replace(microsecond=0)
-            nodes = {
-                key: item.id
-                for key, item in self._by_path(self._catalogs.items(catalog_id)).items()
-            }
-            todo = [p for p in parsed.rows if p.row in accepted]
-            for index, prow in enumerate(todo, 1):
+            stamp = now.isoformat(sep=" ")
+            nodes = {key: item.id for key, item in existing.items()}
+            next_position = dict(
+                CatalogItemRow.select(CatalogItemRow.parent, fn.COUNT(CatalogItemRow.id))
+                .where(CatalogItemRow.catalog == catalog_id, ~CatalogItemRow.deleted)
+                .group_by(CatalogItemRow.parent)
+                .tuples()
+            )
+
+            def insert(parent_id: int | None, fields: ItemFields) -> int:
+                position = next_position.get(parent_id, 0)
+                next_position[parent_id] = position + 1
+                columns = _columns(fields)
+                cursor = database.execute_sql(
+                    _INSERT_ITEM_SQL,
+                    (
+                        new_uuid(),
+                        home_code,
+                        stamp,
+                        catalog_id,
+                        parent_id,
+                        position,
+                        *columns.values(),
+                    ),
+                )
+                return cursor.lastrowid
+
+            todo = plan.accepted
+            for index, (key, path_titles, fields) in enumerate(todo, 1):
                 if cancelled and cancelled():
                     raise Cancelled()
-                key = _path_key(prow.path)
-                fields = clean_fields(prow.fields)
                 parent_id = None
                 for depth in range(1, len(key)):
                     prefix = key[:depth]
                     if prefix not in nodes:
-                        nodes[prefix] = self._insert(
-                            catalog_id,
-                            parent_id,
-                            ItemFields(title=prow.path[depth - 1], area=fields.area),
-                            home_code,
-                            now,
+                        nodes[prefix] = insert(
+                            parent_id, ItemFields(title=path_titles[depth - 1], area=fields.area)
                         )
                         created += 1
                     parent_id = nodes[prefix]
                 if key in nodes:
                     row = CatalogItemRow.get_by_id(nodes[key])
-                    fields = _keep_recorded(fields_of(row), fields)
                     for name, value in _columns(fields).items():
                         setattr(row, name, value)
                     row.version += 1
@@ -873,55 +898,117 @@ class CatalogExcel:
                     row.save()
                     updated += 1
                 else:
-                    nodes[key] = self._insert(catalog_id, parent_id, fields, home_code, now)
+                    nodes[key] = insert(parent_id, fields)
                     created += 1
-                if progress and (index % 100 == 0 or index == len(todo)):
+                if progress and (index % 200 == 0 or index == len(todo)):
                     progress(index, len(todo), f"已处理 {index}/{len(todo)} 行")
-        return ImportResult(self._catalogs.get_catalog(catalog_id), created, updated, unchanged)
-
-    @staticmethod
-    def _insert(
-        catalog_id: int, parent_id: int | None, fields: ItemFields, origin: str, now: datetime
-    ) -> int:
-        position = (
-            CatalogItemRow.select(fn.COUNT(CatalogItemRow.id))
-            .where(
-                CatalogItemRow.catalog == catalog_id,
-                ~CatalogItemRow.deleted,
-                CatalogItemRow.parent.is_null()
-                if parent_id is None
-                else CatalogItemRow.parent == parent_id,
-            )
-            .scalar()
+        return ImportResult(
+            self._catalogs.get_catalog(catalog_id), created, updated, plan.unchanged
         )
-        return CatalogItemRow.insert(
-            catalog=catalog_id,
-            parent=parent_id,
-            position=position,
-            origin=origin,
-            updated_at=now,
-            **_columns(fields),
-        ).execute()
 
-    @staticmethod
-    def _by_path(items: list[CatalogItem]) -> dict[tuple[str, ...], CatalogItem]:
-        titles: dict[int, tuple[str, ...]] = {}
-        out = {}
-        for item in items:  # parents come before children
-            path = titles.get(item.parent_id, ()) + (item.title,)
-            titles[item.id] = path
-            out[_path_key(path)] = item
-        return out
+    def _existing(self, catalog_id: int | None) -> dict[tuple[str, ...], CatalogItem]:
+        if catalog_id is None:
+            return {}
+        return _by_path(self._catalogs.items(catalog_id))
 
-    @staticmethod
-    def _display_path(item: CatalogItem, existing: dict) -> tuple[str, ...]:
-        by_id = {v.id: v for v in existing.values()}
-        path = [item.title]
-        parent = item.parent_id
-        while parent in by_id:
-            path.insert(0, by_id[parent].title)
-            parent = by_id[parent].parent_id
-        return tuple(path)
+
+_INSERT_ITEM_SQL = (
+    "INSERT INTO catalog_item (uuid, origin, updated_at, catalog_id, parent_id, position, "
+    + ", ".join(_columns(ItemFields(title="")).keys())
+    + ") VALUES ("
+    + ", ".join("?" * (6 + len(_columns(ItemFields(title="")))))
+    + ")"
+)
+
+
+@dataclass
+class _ImportPlan:
+    changes: tuple[ImportChange, ...]
+    rejected: tuple[ImportRejection, ...]
+    missing: tuple[tuple[str, ...], ...]
+    accepted: list[tuple[tuple[str, ...], tuple[str, ...], ItemFields]]  # new or changed
+    unchanged: int
+
+
+def _plan_import(parsed, existing: dict[tuple[str, ...], CatalogItem]) -> _ImportPlan:
+    """Sort a parsed workbook's rows into new / changed / unchanged / rejected."""
+    changes: list[ImportChange] = []
+    accepted = []
+    rejected = [
+        ImportRejection(r.row, r.column, str(r.value if r.value is not None else ""), r.reason)
+        for r in parsed.rejected
+    ]
+    seen: dict[tuple[str, ...], int] = {}
+    unchanged = 0
+    for prow in parsed.rows:
+        key = _path_key(prow.path)
+        shown = " / ".join(prow.path)
+        if len(key) > MAX_DEPTH:
+            rejected.append(
+                ImportRejection(
+                    prow.row,
+                    "公开事项",
+                    shown,
+                    f"事项层级超过{MAX_DEPTH}级，请合并部分层级后再导入。",
+                )
+            )
+            continue
+        if key in seen:
+            rejected.append(
+                ImportRejection(
+                    prow.row, "公开事项", shown, f"与第{seen[key]}行的事项重复，请删除其中一行。"
+                )
+            )
+            continue
+        try:
+            fields = clean_fields(prow.fields)
+        except FieldError as exc:
+            rejected.append(ImportRejection(prow.row, exc.field, str(exc.value), exc.message))
+            continue
+        seen[key] = prow.row
+        current = existing.get(key)
+        if current is None:
+            changes.append(ImportChange(prow.row, tuple(prow.path), "new"))
+            accepted.append((key, tuple(prow.path), fields))
+            continue
+        fields = _keep_recorded(current.fields, fields)
+        diff = _changed_fields(current.fields, fields)
+        if diff:
+            changes.append(ImportChange(prow.row, tuple(prow.path), "changed", diff))
+            accepted.append((key, tuple(prow.path), fields))
+        else:
+            changes.append(ImportChange(prow.row, tuple(prow.path), "unchanged"))
+            unchanged += 1
+    # Parents implied by a deeper row count as present in the file.
+    present = set(seen)
+    for key in seen:
+        present.update(key[:n] for n in range(1, len(key)))
+    by_id = {item.id: item for item in existing.values()}
+    missing = tuple(
+        _display_path(item, by_id)
+        for key, item in existing.items()
+        if key not in present and not item.has_children
+    )
+    return _ImportPlan(tuple(changes), tuple(rejected), missing, accepted, unchanged)
+
+
+def _by_path(items: list[CatalogItem]) -> dict[tuple[str, ...], CatalogItem]:
+    titles: dict[int, tuple[str, ...]] = {}
+    out = {}
+    for item in items:  # parents come before children
+        path = titles.get(item.parent_id, ()) + (item.title,)
+        titles[item.id] = path
+        out[_path_key(path)] = item
+    return out
+
+
+def _display_path(item: CatalogItem, by_id: dict[int, CatalogItem]) -> tuple[str, ...]:
+    path = [item.title]
+    parent = item.parent_id
+    while parent in by_id:
+        path.insert(0, by_id[parent].title)
+        parent = by_id[parent].parent_id
+    return tuple(path)
 
 
 def _keep_recorded(old: ItemFields, new: ItemFields) -> ItemFields:

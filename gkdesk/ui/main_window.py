@@ -67,17 +67,10 @@ class MainWindow(QMainWindow):
         self._services = services
         self._tasks = tasks
         self._prompts = prompts
-        self.pages: dict[str, QWidget] = {}
+        self._pages: dict[str, QWidget] = {}
         for index, entry in enumerate(NAV_ENTRIES):
-            if entry.key == "home":
-                page: QWidget = HomePage(services.overview, tasks, self)
-            elif entry.key == "catalog":
-                page = CatalogPage(services, tasks, prompts, self)
-            else:
-                page = PlaceholderPage(entry.label, entry.purpose, self)
-            page.setObjectName(f"{entry.key}_page")
-            self.pages[entry.key] = page
-            self.ui.page_stack.addWidget(page)
+            # Pages are built when first shown: start-up pays only for 首页.
+            self.ui.page_stack.addWidget(QWidget(self))
             item = QListWidgetItem(entry.label, self.ui.nav_list)
             item.setData(Qt.ItemDataRole.UserRole, entry.key)
             item.setToolTip(f"{entry.label}（Ctrl+{index + 1}）")
@@ -124,12 +117,36 @@ class MainWindow(QMainWindow):
     def show_page_at(self, index: int) -> None:
         self.ui.nav_list.setCurrentRow(index)
 
+    def page(self, key: str) -> QWidget:
+        """The page for a navigation entry, built on first use."""
+        if key not in self._pages:
+            index = [entry.key for entry in NAV_ENTRIES].index(key)
+            entry = NAV_ENTRIES[index]
+            if key == "home":
+                page: QWidget = HomePage(self._services.overview, self._tasks, self)
+            elif key == "catalog":
+                page = CatalogPage(self._services, self._tasks, self._prompts, self)
+            else:
+                page = PlaceholderPage(entry.label, entry.purpose, self)
+            page.setObjectName(f"{key}_page")
+            stand_in = self.ui.page_stack.widget(index)
+            self.ui.page_stack.insertWidget(index, page)
+            self.ui.page_stack.removeWidget(stand_in)
+            stand_in.deleteLater()
+            self._pages[key] = page
+        return self._pages[key]
+
+    @property
+    def pages(self) -> dict[str, QWidget]:
+        """Every page, building those not shown yet (for tests and tools)."""
+        return {entry.key: self.page(entry.key) for entry in NAV_ENTRIES}
+
     @Slot(int)
     def _on_nav_list_current_row_changed(self, row: int) -> None:
         if row < 0:
             return
-        self.ui.page_stack.setCurrentIndex(row)
-        page = self.ui.page_stack.currentWidget()
+        page = self.page(NAV_ENTRIES[row].key)
+        self.ui.page_stack.setCurrentWidget(page)
         if isinstance(page, HomePage):
             page.refresh()
         elif isinstance(page, CatalogPage):

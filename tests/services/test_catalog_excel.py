@@ -24,9 +24,7 @@ def test_export_then_import_into_a_new_catalog_reproduces_it(demo_services, vill
     path = excel.export(village.id, tmp_path / "村务公开目录.xlsx")
     preview = excel.preview(path)
     assert preview.rejected == ()
-    result = excel.apply(
-        path, expected_sha256=preview.sha256, new_name="导入的目录", kind="village"
-    )
+    result = excel.apply(preview, new_name="导入的目录", kind="village")
     assert result.catalog.kind == "village"
     original = [
         (d, t, f.content, f.channels, f.tiers, f.time_limit)
@@ -65,7 +63,7 @@ def test_edited_workbook_shows_changes_then_applies_them(demo_services, village,
     (changed,) = [c for c in preview.changes if c.kind == "changed"]
     assert changed.changed_fields == ("公开内容（要素）",)
     before = CatalogItemRow.select().count()
-    result = excel.apply(path, expected_sha256=preview.sha256, catalog_id=village.id)
+    result = excel.apply(preview, catalog_id=village.id)
     assert (result.created, result.updated) == (1, 1)
     assert CatalogItemRow.select().count() == before + 1
     added = [i for i in demo_services.catalogs.items(village.id) if i.title == "本村新增合同事项"]
@@ -80,7 +78,7 @@ def test_file_changed_after_preview_is_refused(demo_services, village, tmp_path)
     wb.active.cell(4, 4, "改过")
     wb.save(path)
     with pytest.raises(ValidationError, match="预览之后被修改"):
-        excel.apply(path, expected_sha256=preview.sha256, catalog_id=village.id)
+        excel.apply(preview, catalog_id=village.id)
 
 
 def test_failure_midway_rolls_back_everything(demo_services, village, tmp_path, monkeypatch):
@@ -90,7 +88,7 @@ def test_failure_midway_rolls_back_everything(demo_services, village, tmp_path, 
     path = excel.export(village.id, tmp_path / "目录.xlsx")
     preview = excel.preview(path)
     calls = []
-    real = catalogs_module.CatalogExcel._insert
+    real = catalogs_module._columns
 
     def failing_insert(*args, **kwargs):
         calls.append(1)
@@ -98,11 +96,11 @@ def test_failure_midway_rolls_back_everything(demo_services, village, tmp_path, 
             raise OSError("disk full")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(catalogs_module.CatalogExcel, "_insert", staticmethod(failing_insert))
+    monkeypatch.setattr(catalogs_module, "_columns", failing_insert)
     catalogs_before = len(demo_services.catalogs.list_catalogs())
     items_before = CatalogItemRow.select().count()
     with pytest.raises(OSError):
-        excel.apply(path, expected_sha256=preview.sha256, new_name="半途", kind="village")
+        excel.apply(preview, new_name="半途", kind="village")
     assert len(demo_services.catalogs.list_catalogs()) == catalogs_before
     assert CatalogItemRow.select().count() == items_before
 
@@ -121,8 +119,7 @@ def test_cancel_rolls_back(demo_services, village, tmp_path):
 
     with pytest.raises(Cancelled):
         excel.apply(
-            path,
-            expected_sha256=preview.sha256,
+            preview,
             new_name="取消",
             kind="village",
             cancelled=cancelled,
@@ -178,5 +175,5 @@ def test_items_added_locally_show_as_missing_and_stay(demo_services, village, tm
     demo_services.catalogs.add_item(village.id, root.id, ItemFields(title="本村特色事项"))
     preview = excel.preview(path, village.id)
     assert (root.title, "本村特色事项") in preview.missing
-    excel.apply(path, expected_sha256=preview.sha256, catalog_id=village.id)
+    excel.apply(preview, catalog_id=village.id)
     assert "本村特色事项" in [i.title for i in demo_services.catalogs.items(village.id)]

@@ -166,8 +166,7 @@ def run_catalog_import(
 
     def apply(progress, cancelled):
         return excel.apply(
-            path,
-            expected_sha256=preview.sha256,
+            preview,
             catalog_id=catalog_id if into_current else None,
             new_name=None if into_current else new_name,
             kind=kind,

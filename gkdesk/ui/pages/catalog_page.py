@@ -31,13 +31,9 @@ class CatalogPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
-        self._loaded = False
 
     def activate(self) -> None:
-        """Called when the page is shown: load what the current tab needs."""
-        if not self._loaded:
-            self.items_tab.reload_catalogs()
-            self._loaded = True
+        """Called when the page is shown: (re)load what the current tab shows."""
         self._on_tabs_current_changed(self.tabs.currentIndex())
 
     @Slot(int)
@@ -49,5 +45,5 @@ class CatalogPage(QWidget):
             self.assignments_tab.reload()
         elif current is self.ledger_tab:
             self.ledger_tab.reload()
-        elif current is self.items_tab and self._loaded:
+        else:
             self.items_tab.reload_catalogs()
