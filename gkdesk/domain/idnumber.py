@@ -254,23 +254,6 @@ def is_plainly_valid(s: str, today_yyyymmdd: str) -> bool:
         year = int(birth[:4])
         if year % 4 or (year % 100 == 0 and year % 400):
             return False
-    total = (
-        7 * int(s[0])
-        + 9 * int(s[1])
-        + 10 * int(s[2])
-        + 5 * int(s[3])
-        + 8 * int(s[4])
-        + 4 * int(s[5])
-        + 2 * int(s[6])
-        + int(s[7])
-        + 6 * int(s[8])
-        + 3 * int(s[9])
-        + 7 * int(s[10])
-        + 9 * int(s[11])
-        + 10 * int(s[12])
-        + 5 * int(s[13])
-        + 8 * int(s[14])
-        + 4 * int(s[15])
-        + 2 * int(s[16])
-    )
-    return _CHECK_CODES[total % 11] == last
+    # The weights 7 9 10 5 ... 2 are 2**(18-i) mod 11, and 13 = 2 (mod 11): reading the 17
+    # digits in base 13 and doubling gives the weighted sum mod 11 in one C-level call.
+    return _CHECK_CODES[(2 * int(s[:17], 13)) % 11] == last
