@@ -137,6 +137,8 @@ class UserAccountRow(BaseRow):
 
 
 class SubsidyProgramRow(SyncedRow):
+    code = CharField(default="")  # the built-in programme it came from ("" for local ones)
+    rules = TextField(default="{}")  # columns, required, amount rule (JSON)
     name = TextField()
     category = TextField(default="")
     basis_doc = TextField(default="")

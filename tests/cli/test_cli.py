@@ -12,6 +12,8 @@ import sys
 
 import pytest
 
+from gkdesk.db.migrations import MIGRATIONS
+
 ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}
 ENV.pop("GKDESK_DATA_DIR", None)
 
@@ -44,7 +46,7 @@ def test_demo_then_info(data_dir):
     info = doc["result"]
     assert info["home_unit"]["code"] == "220188100000"
     assert info["data_file"] == str(data_dir / "gkdesk.db")
-    assert info["schema_version"] == 1
+    assert info["schema_version"] == MIGRATIONS[-1].VERSION
     assert info["counts"]["villages"] == 4 and info["counts"]["communities"] == 1
 
 

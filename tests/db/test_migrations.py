@@ -10,10 +10,13 @@ import pytest
 
 from gkdesk.db import migrate as migrate_module
 from gkdesk.db.database import APPLICATION_ID
-from gkdesk.db.migrations import MIGRATIONS, m0001_initial
+from gkdesk.db.migrations import MIGRATIONS
 from gkdesk.db.models import ALL_MODELS, SYNCED_MODELS
 from gkdesk.db.store import open_store
 from gkdesk.domain.errors import CorruptDatabaseError, IntegrityError, NewerSchemaError
+
+LATEST = MIGRATIONS[-1].VERSION
+NEXT = LATEST + 1
 
 
 def connect(path):
@@ -35,8 +38,10 @@ def test_empty_dir_gets_latest_schema_with_pragmas(layout):
         assert conn.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 5000
-        history = conn.execute_sql("SELECT version, title FROM schema_history").fetchall()
-        assert history == [(1, m0001_initial.TITLE)]
+        history = conn.execute_sql(
+            "SELECT version, title FROM schema_history ORDER BY version"
+        ).fetchall()
+        assert history == [(m.VERSION, m.TITLE) for m in MIGRATIONS]
     finally:
         store.close()
 
@@ -97,60 +102,58 @@ def _fake_migration(version, statements=(), fail=False):
     return types.SimpleNamespace(VERSION=version, TITLE=f"测试步骤{version}", up=up)
 
 
+def _with_step(monkeypatch, step):
+    with_step = [*MIGRATIONS, step]
+    monkeypatch.setattr(migrate_module, "MIGRATIONS", with_step)
+    monkeypatch.setattr(
+        migrate_module.migrate, "__kwdefaults__", {"progress": None, "migrations": with_step}
+    )
+
+
 def test_upgrade_backs_up_first_then_applies(layout, monkeypatch):
     open_store(layout).close()
-    step2 = _fake_migration(2, ["ALTER TABLE org_unit ADD COLUMN note TEXT NOT NULL DEFAULT ''"])
-    monkeypatch.setattr(migrate_module, "MIGRATIONS", [m0001_initial, step2])
-    monkeypatch.setattr(
-        migrate_module.migrate,
-        "__kwdefaults__",
-        {"progress": None, "migrations": [m0001_initial, step2]},
+    _with_step(
+        monkeypatch,
+        _fake_migration(NEXT, ["ALTER TABLE org_unit ADD COLUMN note TEXT NOT NULL DEFAULT ''"]),
     )
     store = open_store(layout)
     try:
-        assert store.migrated == [2]
+        assert store.migrated == [NEXT]
         assert "note" in table_columns(layout.database, "org_unit")
     finally:
         store.close()
-    backups = list(layout.backups.glob("*before-v2*.db"))
+    backups = list(layout.backups.glob(f"*before-v{NEXT}*.db"))
     assert len(backups) == 1
     with connect(backups[0]) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
         assert "note" not in {r[1] for r in conn.execute("PRAGMA table_info(org_unit)")}
 
 
 def test_failed_step_rolls_back_whole_step(layout, monkeypatch):
     open_store(layout).close()
-    step2 = _fake_migration(2, ["CREATE TABLE half_done (x INTEGER)"], fail=True)
-    monkeypatch.setattr(
-        migrate_module.migrate,
-        "__kwdefaults__",
-        {"progress": None, "migrations": [m0001_initial, step2]},
+    _with_step(
+        monkeypatch, _fake_migration(NEXT, ["CREATE TABLE half_done (x INTEGER)"], fail=True)
     )
-    monkeypatch.setattr(migrate_module, "MIGRATIONS", [m0001_initial, step2])
     with pytest.raises(RuntimeError):
         open_store(layout)
     with connect(layout.database) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert "half_done" not in names
 
 
 def test_step_leaving_dangling_reference_is_refused(layout, monkeypatch):
     open_store(layout).close()
-    step2 = _fake_migration(
-        2,
-        [
-            "INSERT INTO org_unit (uuid, origin, updated_at, code, name, level, parent_id)"
-            " VALUES ('x', '220188000000', '2025-01-01', '220188100000', '青山镇', 'township', 42)"
-        ],
+    _with_step(
+        monkeypatch,
+        _fake_migration(
+            NEXT,
+            [
+                "INSERT INTO org_unit (uuid, origin, updated_at, code, name, level, parent_id)"
+                " VALUES ('x', '220188000000', '2025-01-01', '220188100000', '青山镇', 'township', 42)"
+            ],
+        ),
     )
-    monkeypatch.setattr(
-        migrate_module.migrate,
-        "__kwdefaults__",
-        {"progress": None, "migrations": [m0001_initial, step2]},
-    )
-    monkeypatch.setattr(migrate_module, "MIGRATIONS", [m0001_initial, step2])
     with pytest.raises(IntegrityError, match="引用不一致"):
         open_store(layout)
     with connect(layout.database) as conn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gkdesk.db.migrations import MIGRATIONS
 from gkdesk.db.models import (
     OrgUnitRow,
     RosterEntryRow,
@@ -14,7 +15,7 @@ def test_uninitialised_overview(services, layout):
     ov = services.overview.overview()
     assert ov.home is None
     assert ov.data_file == str(layout.database)
-    assert ov.schema_version == 1
+    assert ov.schema_version == MIGRATIONS[-1].VERSION
     assert ov.counts["townships"] == 0
 
 
