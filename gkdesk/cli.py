@@ -414,7 +414,110 @@ def cmd_catalog_ledger(ctx: Context) -> Outcome:
     return Outcome(data=data, lines=lines)
 
 
+def _roster_dict(r) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "program": r.program_name,
+        "program_id": r.program_id,
+        "unit_code": r.unit_code,
+        "unit_name": r.unit_name,
+        "period": r.period,
+        "entries": r.entry_count,
+        "total_amount": f"{r.total_fen // 100}.{r.total_fen % 100:02d}",
+        "total_amount_fen": r.total_fen,
+        "imported_at": r.imported_at.isoformat() if r.imported_at else None,
+        "source_file": r.source_file,
+    }
+
+
+def cmd_roster_programs(ctx: Context) -> Outcome:
+    programs = ctx.services.rosters.programs()
+    data = [
+        {
+            "id": p.id,
+            "code": p.code,
+            "name": p.name,
+            "category": p.category,
+            "unit": p.unit_label,
+            "notice": f"{p.notice_days}{'个工作日' if p.notice_rule == 'workdays' else '天'}",
+            "required": sorted(p.rules.required),
+        }
+        for p in programs
+    ]
+    lines = [
+        f"{p['id']}　{p['code']}　{p['name']}（{p['category']}，公示 {p['notice']}）" for p in data
+    ]
+    return Outcome(data={"programs": data}, lines=lines)
+
+
+def cmd_roster_import(ctx: Context) -> Outcome:
+    from gkdesk.services.rosters import RosterRejected
+
+    a = ctx.args
+    rosters = ctx.services.rosters
+    program = rosters.program(a.program)
+    unit = rosters.find_unit(a.unit)
+    ctx.progress(f"正在检查 {a.file} ……")
+    try:
+        info = rosters.import_roster(
+            Path(a.file),
+            program.id,
+            unit.code,
+            a.period,
+            sheet=a.sheet,
+            replace=a.replace,
+            progress=ctx.progress_counter,
+        )
+    except RosterRejected as exc:
+        lines = [
+            f"  第{p.row}行 {p.column}“{p.value}”：{p.message}" for p in exc.preview.problems[:50]
+        ]
+        if len(exc.preview.problems) > 50:
+            lines.append(f"  ……共 {len(exc.preview.problems)} 处问题，详见错误标注表。")
+        exc.message = exc.message + "\n" + "\n".join(lines)
+        raise
+    return Outcome(
+        data={"roster": _roster_dict(info)},
+        lines=[
+            f"已导入名单 {info.id}：{info.title}，{info.entry_count} 户，金额 {_roster_dict(info)['total_amount']} 元。"
+        ],
+    )
+
+
+def cmd_roster_list(ctx: Context) -> Outcome:
+    rosters = ctx.services.rosters.list_rosters()
+    data = [_roster_dict(r) for r in rosters]
+    lines = [
+        f"{r['id']}　{r['program']}　{r['unit_name']}（{r['unit_code']}）　{r['period']}　{r['entries']} 户　{r['total_amount']} 元"
+        for r in data
+    ] or ["（还没有名单。用 gkdesk roster import 导入。）"]
+    return Outcome(data={"rosters": data}, lines=lines)
+
+
+def cmd_roster_export(ctx: Context) -> Outcome:
+    a = ctx.args
+    written = ctx.services.rosters.export_xlsx(
+        int(a.roster), a.profile, Path(a.out), progress=ctx.progress_counter
+    )
+    return Outcome(data={"file": str(written), "profile": a.profile}, lines=[f"已导出到 {written}"])
+
+
+def cmd_roster_template(ctx: Context) -> Outcome:
+    a = ctx.args
+    program = ctx.services.rosters.program(a.program)
+    written = ctx.services.rosters.write_template(program.id, Path(a.out))
+    return Outcome(
+        data={"file": str(written), "program": program.name},
+        lines=[f"已生成“{program.name}”导入模板：{written}"],
+    )
+
+
 COMMANDS: dict[str, Callable[[Context], Outcome]] = {
+    "roster programs": cmd_roster_programs,
+    "roster import": cmd_roster_import,
+    "roster list": cmd_roster_list,
+    "roster export": cmd_roster_export,
+    "roster template": cmd_roster_template,
     "init": cmd_init,
     "demo": cmd_demo,
     "info": cmd_info,
@@ -539,6 +642,47 @@ def build_parser() -> ChineseArgumentParser:
     )
     p.add_argument("--catalog", metavar="目录", help="只看某个目录")
     p.add_argument("--out", metavar="文件", help="同时导出为 .xlsx")
+
+    roster = sub.add_parser(
+        "roster", prog="gkdesk roster", help="补贴名单：programs、import、list、export、template"
+    )
+    ro_sub = roster.add_subparsers(
+        dest="action", metavar="操作", parser_class=ChineseArgumentParser
+    )
+    ro_sub.add_parser("programs", prog="gkdesk roster programs", help="列出补贴项目")
+    p = ro_sub.add_parser(
+        "import",
+        prog="gkdesk roster import",
+        help="从 Excel 导入名单（整表校验，全部导入或全不导入）",
+    )
+    p.add_argument("file", metavar="文件", help=".xlsx 或 .xls 文件")
+    p.add_argument(
+        "--program",
+        required=True,
+        metavar="项目",
+        help="补贴项目：编号、代码或名称（见 roster programs）",
+    )
+    p.add_argument("--unit", required=True, metavar="单位", help="村（社区）的区划代码或全称")
+    p.add_argument("--period", required=True, metavar="期次", help="名单所属期次，例如 2025")
+    p.add_argument("--sheet", metavar="工作表", help="工作表名称（默认自动识别）")
+    p.add_argument("--replace", action="store_true", help="替换该单位该期已导入的名单")
+    ro_sub.add_parser("list", prog="gkdesk roster list", help="列出已导入的名单")
+    p = ro_sub.add_parser(
+        "export", prog="gkdesk roster export", help="按渠道导出名单（个人信息按渠道隐去）"
+    )
+    p.add_argument("roster", metavar="名单编号", help="名单编号（见 roster list）")
+    p.add_argument(
+        "--profile",
+        choices=["internal", "board", "web", "report"],
+        default="board",
+        help="渠道：internal 内部完整、board 公告栏、web 网站、report 上报县级（默认 board）",
+    )
+    p.add_argument("--out", required=True, metavar="文件", help="输出的 .xlsx 文件")
+    p = ro_sub.add_parser(
+        "template", prog="gkdesk roster template", help="生成某个补贴项目的空白导入模板"
+    )
+    p.add_argument("--program", required=True, metavar="项目", help="补贴项目：编号、代码或名称")
+    p.add_argument("--out", required=True, metavar="文件", help="输出的 .xlsx 文件")
     return parser
 
 

@@ -93,3 +93,88 @@ class FakePrompts:
 @pytest.fixture
 def prompts() -> FakePrompts:
     return FakePrompts()
+
+
+def _make_id(body17: str) -> str:
+    from gkdesk.domain.idnumber import check_digit
+
+    return body17 + check_digit(body17)
+
+
+def roster_people(n: int, start: int = 0) -> list[tuple[str, str]]:
+    """n distinct (name, valid ID number) pairs."""
+    surnames = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许"
+    given = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂"
+    people = []
+    for i in range(start, start + n):
+        name = surnames[i % 20] + given[(i // 20) % 25] + given[i % 25]
+        body = f"220102{1950 + i % 50}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}"
+        people.append((name, _make_id(body)))
+    return people
+
+
+@pytest.fixture
+def gengdi_workbook(tmp_path):
+    """A clerk's 耕地地力保护补贴 workbook: title rows, varied headers, blank row, 合计, signatures."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    import openpyxl
+
+    def make(
+        rows: int = 5,
+        *,
+        name: str = "青山村耕地地力保护补贴.xlsx",
+        edit=None,
+        standard: str = "105.5",
+    ):
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "花名册"
+        ws.append(["青山村2025年耕地地力保护补贴发放花名册"])
+        ws.append(["填报单位：青山村村民委员会", None, None, "填报日期：2025年5月"])
+        ws.append(
+            [
+                "序号",
+                "户主姓名",
+                "身份证号码",
+                "村民小组",
+                "承包面积（亩）",
+                "补贴标准（元/亩）",
+                "补贴金额（元）",
+                "一卡通账号",
+                "备注",
+            ]
+        )
+        total_q = Decimal(0)
+        total_a = Decimal(0)
+        for i, (person, id_number) in enumerate(roster_people(rows)):
+            q = Decimal(100 + i * 37 % 900) / 100
+            amount = (q * Decimal(standard)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            total_q += q
+            total_a += amount
+            ws.append(
+                [
+                    i + 1,
+                    person,
+                    id_number,
+                    f"{1 + i % 3}组",
+                    float(q),
+                    float(Decimal(standard)),
+                    float(amount),
+                    f"62284800{i:011d}",
+                    None,
+                ]
+            )
+            if i == 1:
+                ws.append([])  # a blank row in the middle
+        ws.append(["合计", None, None, None, float(total_q), None, float(total_a)])
+        ws.append(["制表人：张会计", None, None, "审核人：李主任"])
+        for cell in ws["C"]:
+            cell.number_format = "@"
+        if edit:
+            edit(ws)
+        path = tmp_path / name
+        wb.save(path)
+        return path
+
+    return make

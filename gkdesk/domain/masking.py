@@ -138,3 +138,30 @@ def find_unmasked_pii(text: str) -> list[PiiHit]:
             hits.append(PiiHit(kind, m.start(), m.end(), text[m.start() : m.end()]))
     hits.sort(key=lambda h: h.start)
     return hits
+
+
+PROFILES = {
+    "internal": "内部（完整）",
+    "board": "公告栏",
+    "web": "网站",
+    "report": "上报县级",
+}
+PUBLIC_PROFILES = frozenset({"board", "web"})
+MODES = ("full", "mask", "hide")
+
+
+def apply_mode(field: str, value: str, mode: str) -> str | None:
+    """A value as a channel shows it: whole, masked, or None when the column is hidden."""
+    if mode == "hide":
+        return None
+    if mode == "mask" and field in _MASKABLE:
+        return mask(_MASKABLE[field], value) if value else ""
+    return value
+
+
+_MASKABLE = {
+    "name": MaskField.NAME,
+    "id_number": MaskField.ID_NUMBER,
+    "phone": MaskField.PHONE,
+    "account": MaskField.ACCOUNT,
+}

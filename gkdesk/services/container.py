@@ -8,6 +8,7 @@ from gkdesk.db.store import Store
 from gkdesk.services.catalogs import CatalogExcel, CatalogService
 from gkdesk.services.ledger import LedgerService
 from gkdesk.services.overview import OverviewService
+from gkdesk.services.rosters import RosterService
 from gkdesk.services.setup import SetupService
 from gkdesk.services.units import UnitService
 
@@ -21,6 +22,7 @@ class Services:
     catalogs: CatalogService
     catalog_excel: CatalogExcel
     ledger: LedgerService
+    rosters: RosterService
 
     @classmethod
     def build(cls, store: Store) -> Services:
@@ -33,4 +35,5 @@ class Services:
             catalogs=catalogs,
             catalog_excel=CatalogExcel(store, catalogs),
             ledger=LedgerService(store),
+            rosters=RosterService(store),
         )

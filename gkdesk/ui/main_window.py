@@ -13,6 +13,7 @@ from gkdesk.ui.forms.ui_main_window import Ui_MainWindow
 from gkdesk.ui.pages.catalog_page import CatalogPage
 from gkdesk.ui.pages.home_page import HomePage
 from gkdesk.ui.pages.placeholder_page import PlaceholderPage
+from gkdesk.ui.pages.roster_page import RosterPage
 from gkdesk.ui.prompts import Prompts
 from gkdesk.ui.tasks import TaskRunner
 
@@ -126,6 +127,8 @@ class MainWindow(QMainWindow):
                 page: QWidget = HomePage(self._services.overview, self._tasks, self)
             elif key == "catalog":
                 page = CatalogPage(self._services, self._tasks, self._prompts, self)
+            elif key == "rosters":
+                page = RosterPage(self._services, self._tasks, self._prompts, self)
             else:
                 page = PlaceholderPage(entry.label, entry.purpose, self)
             page.setObjectName(f"{key}_page")
@@ -149,7 +152,7 @@ class MainWindow(QMainWindow):
         self.ui.page_stack.setCurrentWidget(page)
         if isinstance(page, HomePage):
             page.refresh()
-        elif isinstance(page, CatalogPage):
+        elif isinstance(page, CatalogPage | RosterPage):
             page.activate()
 
     @Slot()

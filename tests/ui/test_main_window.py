@@ -62,7 +62,7 @@ def test_keyboard_shortcut_switches_page(qtbot, window):
     assert window.ui.nav_list.currentRow() == 2
 
 
-@pytest.mark.parametrize("key", ["postings", "rosters", "sync", "settings"])
+@pytest.mark.parametrize("key", ["postings", "sync", "settings"])
 def test_unbuilt_pages_say_so_and_offer_no_buttons(window, key):
     window.show_page(key)
     page = window.pages[key]

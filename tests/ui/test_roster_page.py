@@ -1,0 +1,104 @@
+"""The 补贴名单 page over a real database: import through the dialog, view, filter, mask, edit."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QDialogButtonBox
+
+from gkdesk.ui.dialogs.roster_import_dialog import RosterImportDialog
+from gkdesk.ui.pages.roster_page import RosterPage
+from gkdesk.ui.tasks import TaskRunner
+
+
+@pytest.fixture
+def tasks():
+    runner = TaskRunner()
+    yield runner
+    runner.shutdown()
+
+
+@pytest.fixture
+def page(qtbot, demo_services, prompts, tasks):
+    widget = RosterPage(demo_services, tasks, prompts)
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.activate()
+    return widget
+
+
+def units(services):
+    return [
+        (n.unit.code, n.unit.name)
+        for n in services.units.tree()
+        if n.unit.level in ("village", "community")
+    ]
+
+
+def test_import_dialog_recognises_columns_and_checks(
+    qtbot, demo_services, prompts, gengdi_workbook
+):
+    rosters = demo_services.rosters
+    dialog = RosterImportDialog(
+        rosters.programs(), units(demo_services), rosters.preview, prompts, period="2025"
+    )
+    qtbot.addWidget(dialog)
+    dialog.ui.unit_combo.setCurrentIndex(dialog.ui.unit_combo.findData("220188100201"))
+    dialog.set_file(gengdi_workbook(4))
+    assert "检查通过" in dialog.ui.status_label.text()
+    assert dialog.ui.sheet_combo.currentText() == "花名册"
+    assert dialog._mapping_boxes["name"].currentText() == "户主姓名"
+    assert dialog.ui.preview_table.rowCount() == 4
+    dialog.ui.program_combo.setCurrentIndex(dialog.ui.program_combo.findText("最低生活保障金"))
+    assert "缺少必填列" in dialog.ui.status_label.text()
+    assert not dialog.ui.button_box.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+
+
+def test_page_imports_views_and_masks(qtbot, page, demo_services, prompts, gengdi_workbook):
+    path = gengdi_workbook(6)
+    prompts.paths.append(path)
+    program = demo_services.rosters.program("gengdi")
+
+    def ask(programs, unit_list, check, prompts_, *, period, parent, initial_file):
+        dialog = RosterImportDialog(programs, unit_list, check, prompts_, period=period)
+        dialog.ui.unit_combo.setCurrentIndex(dialog.ui.unit_combo.findData("220188100201"))
+        dialog.set_file(initial_file)
+        assert dialog.program.id == program.id
+        return dialog.request()
+
+    page._ask_import = ask
+    page.import_button.click()
+    (done,) = prompts.texts("info")
+    assert "6 户" in done
+    assert page.model.rowCount() == 6
+    assert "6 户" in page.totals_label.text() and "元" in page.totals_label.text()
+    entry = page.model.entry(0)
+    id_col = [name for name, _m in page.model.columns].index("id_number")
+    assert page.model.index(0, id_col).data() == entry.id_number
+    page.profile_combo.setCurrentIndex(page.profile_combo.findData("board"))
+    page._on_filter_changed(0)
+    shown = page.model.index(0, [n for n, _m in page.model.columns].index("id_number")).data()
+    assert shown == entry.id_number[:6] + "********" + entry.id_number[-4:]
+    assert "account" not in [n for n, _m in page.model.columns]
+    page.group_combo.setCurrentIndex(page.group_combo.findData("1组"))
+    page._on_filter_changed(0)
+    assert page.model.rowCount() == 2 and "1组" in page.totals_label.text()
+
+
+def test_rejected_import_offers_the_error_book(
+    qtbot, page, demo_services, prompts, gengdi_workbook
+):
+    def spoil(ws):
+        ws["C4"] = "2201021980010112"  # 16 digits
+
+    path = gengdi_workbook(3, edit=spoil)
+    rosters = demo_services.rosters
+    from gkdesk.ui.dialogs.roster_import_dialog import RosterImportRequest
+
+    request = RosterImportRequest(
+        path, rosters.program("gengdi").id, "220188100201", "2025", None, {}, False
+    )
+    prompts.confirm_answers.append(False)  # do not open the book in a viewer during the test
+    assert page.run_import(request) is None
+    (question,) = prompts.texts("confirm")
+    assert "错误标注表" in question and "处问题" in question
+    assert rosters.list_rosters() == []
