@@ -219,3 +219,47 @@ def test_delete_roster(rosters, gengdi, gengdi_workbook):
     info = rosters.import_roster(gengdi_workbook(2), gengdi.id, VILLAGE, "2025")
     rosters.delete_roster(info.id)
     assert rosters.list_rosters() == []
+
+
+def test_header_without_rows_is_refused(rosters, gengdi, tmp_path):
+    path = tmp_path / "空名单.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["序号", "户主姓名", "身份证号码", "承包面积（亩）", "补贴金额（元）"])
+    wb.save(path)
+    with pytest.raises(ValidationError) as info:
+        rosters.import_roster(path, gengdi.id, VILLAGE, "2025")
+    assert "没有任何数据行" in str(info.value.message) or "没有任何数据行" in str(info.value.details)
+    assert RosterRow.select().count() == 0
+
+
+def test_formulas_never_calculated_are_refused(rosters, gengdi, gengdi_workbook):
+    def formulas(ws):
+        ws["G4"] = "=E4*F4"
+
+    with pytest.raises(ValidationError) as info:
+        rosters.import_roster(gengdi_workbook(3, edit=formulas), gengdi.id, VILLAGE, "2025")
+    assert "G4" in info.value.message and "公式" in info.value.message
+    assert RosterRow.select().count() == 0
+
+
+def test_old_xls_imports(rosters, gengdi, tmp_path):
+    from decimal import ROUND_HALF_UP, Decimal
+
+    import xlwt
+    from conftest import roster_people
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Sheet1")
+    for col, text in enumerate(["姓名", "身份证号", "面积(亩)", "标准", "金额"]):
+        sheet.write(0, col, text)
+    for i, (name, id_number) in enumerate(roster_people(3), 1):
+        area = Decimal("2.5") * i
+        sheet.write(i, 0, name)
+        sheet.write(i, 1, id_number)
+        sheet.write(i, 2, float(area))
+        sheet.write(i, 3, 105.5)
+        sheet.write(i, 4, float((area * Decimal("105.5")).quantize(Decimal("0.01"), ROUND_HALF_UP)))
+    path = tmp_path / "名单.xls"
+    book.save(str(path))
+    info = rosters.import_roster(path, gengdi.id, VILLAGE, "2025")
+    assert info.entry_count == 3
