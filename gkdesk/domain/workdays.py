@@ -31,6 +31,10 @@ _HOLIDAY_ZH = {
 
 _WEEKDAYS_ZH = "一二三四五六日"
 
+_LIBRARY_YEARS = {d.year for d in chinese_calendar.holidays} | {d.year for d in chinese_calendar.workdays}
+_LIBRARY_FIRST_YEAR = min(_LIBRARY_YEARS)
+_LIBRARY_LAST_YEAR = max(_LIBRARY_YEARS)
+
 WEEKEND = "周末"
 WORKDAY = "工作日"
 MAKEUP_WORKDAY = "调休上班"
@@ -110,18 +114,11 @@ class WorkdayCalendar:
         # Later entries win, so a correction appended to a schedule replaces the old entry.
         self._overrides: dict[date, DayOverride] = {o.day: o for o in overrides}
         self._local_years = frozenset(local_years)
-        self._library_years: dict[int, bool] = {}
 
     def _library_knows(self, year: int) -> bool:
-        known = self._library_years.get(year)
-        if known is None:
-            try:
-                chinese_calendar.get_holiday_detail(date(year, 1, 1))
-                known = True
-            except NotImplementedError:
-                known = False
-            self._library_years[year] = known
-        return known
+        # The library's own tables say which years it holds; asking it about any other year
+        # raises, so the range is read from the data instead.
+        return _LIBRARY_FIRST_YEAR <= year <= _LIBRARY_LAST_YEAR
 
     def is_known_year(self, year: int) -> bool:
         """True if the calendar holds the holiday schedule for ``year``."""
