@@ -107,7 +107,7 @@ def roster_people(n: int, start: int = 0) -> list[tuple[str, str]]:
     given = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂"
     people = []
     for i in range(start, start + n):
-        name = surnames[i % 20] + given[(i // 20) % 25] + given[i % 25]
+        name = surnames[i % len(surnames)] + given[(i // 20) % len(given)] + given[i % len(given)]
         body = f"220102{1950 + i % 50}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}"
         people.append((name, _make_id(body)))
     return people
