@@ -478,6 +478,20 @@ def list_sheets(path: str | Path, *, include_hidden: bool = False) -> list[str]:
     return names
 
 
+def open_workbook(path: str | Path) -> _OpenWorkbook:
+    """The checked workbook behind read_sheet, for readers that handle one big sheet themselves.
+
+    Use it as a context manager. ``resolve(sheet)`` and ``worksheets()`` name sheets, ``wb`` is
+    the calamine workbook and ``error(exc, sheet)`` turns a library error into a WorkbookError.
+    """
+    return _OpenWorkbook(path)
+
+
+def merged_ranges(sheet: pc.CalamineSheet) -> list[tuple[int, int, int, int]]:
+    """A calamine sheet's merged ranges, 0-based inclusive ([] where the format has none)."""
+    return _merged_ranges(sheet)
+
+
 def read_sheet(path: str | Path, sheet: str | int | None = None) -> SheetData:
     """One sheet's cells: by name, by 0-based index into list_sheets(), or the first visible one."""
     with _OpenWorkbook(path) as wb:
