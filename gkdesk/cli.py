@@ -512,7 +512,66 @@ def cmd_roster_template(ctx: Context) -> Outcome:
     )
 
 
+def _print_options(a) -> Any:
+    from datetime import date as _date
+
+    from gkdesk.services.printing import PrintOptions
+
+    start = None
+    if getattr(a, "notice_start", None):
+        try:
+            start = _date.fromisoformat(a.notice_start)
+        except ValueError:
+            raise UsageError(
+                f"公示开始日期“{a.notice_start}”格式不对，请写成 2025-04-25。"
+            ) from None
+    return PrintOptions(
+        profile=getattr(a, "profile", "board"),
+        paper=a.paper,
+        landscape=a.landscape,
+        notice_from=start,
+        notice_days=getattr(a, "days", None),
+        office=a.office or "",
+        phone=a.phone or "",
+        font_path=a.font,
+    )
+
+
+def _print_outcome(result, what: str) -> Outcome:
+    lines = [f"已生成{what}：{result.path}（共 {result.pages} 页）"]
+    if result.warning or result.font.warning:
+        lines.append("注意：" + (result.warning or result.font.warning))
+    return Outcome(
+        data={
+            "file": str(result.path),
+            "pages": result.pages,
+            "font": result.font.path,
+            "font_embedded": result.font.embedded,
+            "warning": result.warning or result.font.warning,
+        },
+        lines=lines,
+    )
+
+
+def cmd_print_roster(ctx: Context) -> Outcome:
+    a = ctx.args
+    result = ctx.services.printing.print_roster(
+        int(a.roster), Path(a.out), _print_options(a), progress=ctx.progress_counter
+    )
+    return _print_outcome(result, "名单公示单")
+
+
+def cmd_print_posting(ctx: Context) -> Outcome:
+    a = ctx.args
+    result = ctx.services.printing.print_posting(
+        int(a.posting), Path(a.out), _print_options(a), progress=ctx.progress_counter
+    )
+    return _print_outcome(result, "公示单")
+
+
 COMMANDS: dict[str, Callable[[Context], Outcome]] = {
+    "print roster": cmd_print_roster,
+    "print posting": cmd_print_posting,
     "roster programs": cmd_roster_programs,
     "roster import": cmd_roster_import,
     "roster list": cmd_roster_list,
@@ -683,6 +742,42 @@ def build_parser() -> ChineseArgumentParser:
     )
     p.add_argument("--program", required=True, metavar="项目", help="补贴项目：编号、代码或名称")
     p.add_argument("--out", required=True, metavar="文件", help="输出的 .xlsx 文件")
+
+    printing = sub.add_parser(
+        "print", prog="gkdesk print", help="生成公示单 PDF：roster 名单公示、posting 文字公示"
+    )
+    pr_sub = printing.add_subparsers(
+        dest="action", metavar="操作", parser_class=ChineseArgumentParser
+    )
+    for action, target, what in (
+        ("roster", "roster", "名单编号（见 roster list）"),
+        ("posting", "posting", "公示记录编号"),
+    ):
+        p = pr_sub.add_parser(
+            action,
+            prog=f"gkdesk print {action}",
+            help=f"把{'名单' if action == 'roster' else '公示记录'}生成可张贴的 PDF",
+        )
+        p.add_argument(target, metavar="编号", help=what)
+        p.add_argument("--out", required=True, metavar="文件", help="输出的 .pdf 文件")
+        p.add_argument("--paper", choices=["A4", "A3"], default="A4", help="纸张（默认 A4）")
+        p.add_argument("--landscape", action="store_true", help="横向")
+        if action == "roster":
+            p.add_argument(
+                "--profile",
+                choices=["board", "web", "internal"],
+                default="board",
+                help="渠道：board 公告栏（默认）、web 网站、internal 内部",
+            )
+        p.add_argument(
+            "--notice-start", metavar="日期", help="公示开始日期，如 2025-04-25（默认今天）"
+        )
+        p.add_argument("--days", type=int, metavar="天数", help="公示天数（默认按补贴项目的规定）")
+        p.add_argument(
+            "--office", metavar="单位", help="受理异议和举报的单位（默认本乡镇人民政府）"
+        )
+        p.add_argument("--phone", metavar="电话", help="监督举报电话")
+        p.add_argument("--font", metavar="字体文件", help="使用指定的中文字体文件（.ttf/.ttc）")
     return parser
 
 

@@ -74,6 +74,10 @@ class FakePrompts:
         self._record("ask_text", title, label)
         return self.texts_to_enter.pop(0) if self.texts_to_enter else None
 
+    def choose_printer(self, parent, printer):
+        self._record("choose_printer", "打印", "")
+        return self.confirm_answers.pop(0) if self.confirm_answers else True
+
     def open_file(self, parent, title, filters, start=None):
         self._record("open_file", title, filters)
         return self.paths.pop(0) if self.paths else None

@@ -8,6 +8,7 @@ from gkdesk.db.store import Store
 from gkdesk.services.catalogs import CatalogExcel, CatalogService
 from gkdesk.services.ledger import LedgerService
 from gkdesk.services.overview import OverviewService
+from gkdesk.services.printing import PrintService
 from gkdesk.services.rosters import RosterService
 from gkdesk.services.setup import SetupService
 from gkdesk.services.units import UnitService
@@ -23,10 +24,12 @@ class Services:
     catalog_excel: CatalogExcel
     ledger: LedgerService
     rosters: RosterService
+    printing: PrintService
 
     @classmethod
     def build(cls, store: Store) -> Services:
         catalogs = CatalogService(store)
+        rosters = RosterService(store)
         return cls(
             store=store,
             setup=SetupService(store),
@@ -35,5 +38,6 @@ class Services:
             catalogs=catalogs,
             catalog_excel=CatalogExcel(store, catalogs),
             ledger=LedgerService(store),
-            rosters=RosterService(store),
+            rosters=rosters,
+            printing=PrintService(store, rosters),
         )

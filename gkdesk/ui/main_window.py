@@ -10,10 +10,8 @@ from PySide6.QtWidgets import QLabel, QListWidgetItem, QMainWindow, QWidget
 
 from gkdesk import APP_TITLE, __version__
 from gkdesk.ui.forms.ui_main_window import Ui_MainWindow
-from gkdesk.ui.pages.catalog_page import CatalogPage
 from gkdesk.ui.pages.home_page import HomePage
 from gkdesk.ui.pages.placeholder_page import PlaceholderPage
-from gkdesk.ui.pages.roster_page import RosterPage
 from gkdesk.ui.prompts import Prompts
 from gkdesk.ui.tasks import TaskRunner
 
@@ -126,8 +124,13 @@ class MainWindow(QMainWindow):
             if key == "home":
                 page: QWidget = HomePage(self._services.overview, self._tasks, self)
             elif key == "catalog":
+                # Pages other than 首页 are imported when first opened, keeping start-up light.
+                from gkdesk.ui.pages.catalog_page import CatalogPage
+
                 page = CatalogPage(self._services, self._tasks, self._prompts, self)
             elif key == "rosters":
+                from gkdesk.ui.pages.roster_page import RosterPage
+
                 page = RosterPage(self._services, self._tasks, self._prompts, self)
             else:
                 page = PlaceholderPage(entry.label, entry.purpose, self)
@@ -152,7 +155,7 @@ class MainWindow(QMainWindow):
         self.ui.page_stack.setCurrentWidget(page)
         if isinstance(page, HomePage):
             page.refresh()
-        elif isinstance(page, CatalogPage | RosterPage):
+        elif hasattr(page, "activate"):
             page.activate()
 
     @Slot()

@@ -40,6 +40,14 @@ class Prompts:
         value, ok = QInputDialog.getText(parent, title, label, text=text)
         return value if ok else None
 
+    def choose_printer(self, parent: QWidget | None, printer) -> bool:
+        """The system print dialog (printer, paper, copies); False if the clerk cancels."""
+        from PySide6.QtPrintSupport import QPrintDialog
+
+        dialog = QPrintDialog(printer, parent)
+        dialog.setWindowTitle("打印公示单")
+        return dialog.exec() == QPrintDialog.DialogCode.Accepted
+
     def open_file(
         self, parent: QWidget | None, title: str, filters: str, start: Path | None = None
     ) -> Path | None:

@@ -128,3 +128,55 @@ def test_usage_and_lookup_errors(demo_dir, gengdi_workbook, tmp_path):
     assert proc.returncode == 3 and "名单.xlsx" in doc["error"]["message"]
     proc, doc = run_json(demo_dir, "roster", "export", "99", "--out", str(tmp_path / "x.xlsx"))
     assert proc.returncode == 3 and "99" in doc["error"]["message"]
+
+
+def test_print_roster_and_posting(demo_dir, gengdi_workbook, tmp_path):
+    from pypdf import PdfReader
+
+    proc, doc = run_json(
+        demo_dir,
+        "roster",
+        "import",
+        str(gengdi_workbook(20)),
+        "--program",
+        "gengdi",
+        "--unit",
+        "青山村",
+        "--period",
+        "2025",
+    )
+    roster_id = doc["result"]["roster"]["id"]
+    out = tmp_path / "公示.pdf"
+    proc, doc = run_json(
+        demo_dir,
+        "print",
+        "roster",
+        str(roster_id),
+        "--out",
+        str(out),
+        "--paper",
+        "A3",
+        "--landscape",
+        "--notice-start",
+        "2025-04-25",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (
+        doc["result"]["pages"] == len(PdfReader(out).pages)
+        and doc["result"]["font_embedded"] is True
+    )
+    proc, doc = run_json(
+        demo_dir,
+        "print",
+        "roster",
+        str(roster_id),
+        "--out",
+        str(out),
+        "--notice-start",
+        "25/04/2025",
+    )
+    assert proc.returncode == 2 and "2025-04-25" in doc["error"]["message"]
+    proc, doc = run_json(demo_dir, "print", "posting", "1", "--out", str(tmp_path / "p.pdf"))
+    assert proc.returncode == 0, proc.stderr
+    proc, doc = run_json(demo_dir, "print", "posting", "9999", "--out", str(tmp_path / "q.pdf"))
+    assert proc.returncode == 3 and not (tmp_path / "q.pdf").exists()

@@ -228,7 +228,9 @@ def test_header_without_rows_is_refused(rosters, gengdi, tmp_path):
     wb.save(path)
     with pytest.raises(ValidationError) as info:
         rosters.import_roster(path, gengdi.id, VILLAGE, "2025")
-    assert "没有任何数据行" in str(info.value.message) or "没有任何数据行" in str(info.value.details)
+    assert "没有任何数据行" in str(info.value.message) or "没有任何数据行" in str(
+        info.value.details
+    )
     assert RosterRow.select().count() == 0
 
 

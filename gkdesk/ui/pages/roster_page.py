@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
 
 from gkdesk.domain.errors import Cancelled, GkError
 from gkdesk.domain.masking import PROFILES
+from gkdesk.services.printing import PrintOptions
 from gkdesk.services.rosters import RosterRejected
 from gkdesk.ui.dialogs.entry_edit_dialog import EntryEditDialog
 from gkdesk.ui.dialogs.roster_import_dialog import RosterImportDialog
+from gkdesk.ui.dialogs.sheet_preview_dialog import SheetPreviewDialog
 from gkdesk.ui.item_models.roster_entry_model import RosterEntryModel
 from gkdesk.ui.prompts import Prompts
 from gkdesk.ui.tasks import JobProgressDialog, TaskRunner, wait_for
@@ -75,6 +77,7 @@ class RosterPage(QWidget):
         for key, label in PROFILES.items():
             self.profile_combo.addItem(f"按{label}显示", key)
         self.export_button = QPushButton("按此渠道导出 Excel…", self)
+        self.print_button = QPushButton("打印公示单…", self)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("村民小组：", self))
         bar.addWidget(self.group_combo)
@@ -82,6 +85,7 @@ class RosterPage(QWidget):
         bar.addWidget(self.profile_combo)
         bar.addStretch(1)
         bar.addWidget(self.export_button)
+        bar.addWidget(self.print_button)
         self.model = RosterEntryModel(self._rosters, self)
         self.table = QTableView(self)
         self.table.setObjectName("entry_table")
@@ -114,6 +118,7 @@ class RosterPage(QWidget):
         self.template_button.clicked.connect(self._on_template_button_clicked)
         self.delete_button.clicked.connect(self._on_delete_button_clicked)
         self.export_button.clicked.connect(self._on_export_button_clicked)
+        self.print_button.clicked.connect(self._on_print_button_clicked)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self._update_buttons()
 
@@ -327,6 +332,38 @@ class RosterPage(QWidget):
             self._prompts.error(self, "未导出", exc.message)
             return
         self._prompts.info(self, "导出完成", f"已导出到：\n{written}")
+
+    def open_print_preview(self):
+        """The preview dialog for the current roster, with the first rendering done."""
+        roster_id = self.current_roster_id()
+        if roster_id is None:
+            return None
+        info = self._rosters.roster(roster_id)
+        printing = self._services.printing
+        profile = self.profile_combo.currentData()
+
+        def render(target, options, progress, cancelled):
+            return printing.print_roster(
+                roster_id, target, options, progress=progress, cancelled=cancelled
+            )
+
+        dialog = SheetPreviewDialog(
+            info.title,
+            render,
+            self._tasks,
+            self._prompts,
+            self._services.store.layout.root / "print",
+            options=PrintOptions(profile=profile if profile in ("board", "web") else "board"),
+            parent=self,
+        )
+        dialog.generate()
+        return dialog
+
+    @Slot()
+    def _on_print_button_clicked(self) -> None:
+        dialog = self.open_print_preview()
+        if dialog is not None:
+            dialog.exec()
 
     @Slot()
     def _on_table_double_clicked(self, index) -> None:
