@@ -320,6 +320,10 @@ class RosterService:
         today: date | None = None,
     ) -> RosterPreview:
         """Read and check a whole workbook against a programme; writes nothing."""
+        return self._check(path, program_id, unit_code, period, sheet, mapping, today)[0]
+
+    def _check(self, path, program_id, unit_code, period, sheet, mapping, today=None):
+        """(preview, the rows read, the checked rows): one read of the file serves both."""
         from gkdesk.reports.excel.roster_xlsx import read_roster
         from gkdesk.reports.excel.workbook import column_letter, list_sheets
 
@@ -374,7 +378,7 @@ class RosterService:
                     "表头下面没有任何数据行。请确认选对了工作表，或名单已填写。",
                 )
             )
-        return RosterPreview(
+        preview = RosterPreview(
             file=str(path),
             sheet=data.sheet,
             sheets=tuple(list_sheets(path)),
@@ -388,6 +392,7 @@ class RosterService:
             problems=tuple(problems),
             mapping_problems=tuple(data.mapping_problems),
         )
+        return preview, data, clean
 
     def import_roster(
         self,
@@ -407,11 +412,9 @@ class RosterService:
         When anything is wrong, RosterRejected carries every problem and the path of an error
         workbook (a copy of the input with each bad cell red and commented).
         """
-        from gkdesk.reports.excel.roster_xlsx import read_roster
-
         if progress:
             progress(0, 3, "正在读取和检查名单……")
-        preview = self.preview(path, program_id, unit_code, period, sheet=sheet, mapping=mapping)
+        preview, data, clean = self._check(path, program_id, unit_code, period, sheet, mapping)
         program = self._program_by_id(program_id)
         if preview.missing_required:
             names = "、".join(program.label(n) for n in preview.missing_required)
@@ -431,24 +434,8 @@ class RosterService:
             )
         if cancelled and cancelled():
             raise Cancelled()
-        # The preview checked the same file; read it again only to get the rows for writing.
         unit = self.find_unit(unit_code)
         period = self._check_period(period)
-        wanted = dict(program.column_map)
-        wanted.update(mapping or {})
-        data = read_roster(Path(path), sheet, wanted)
-        columns = {k: v for k, v in data.columns.items() if k in FIELDS}
-        extras = {col: text for col, text in data.unmapped}
-        clean = clean_rows(
-            data.rows,
-            columns,
-            program.rules,
-            extra_columns=extras,
-            existing_ids=self._ids_elsewhere(program.id, period, unit.id),
-            today=self._clock().date(),
-        )
-        if clean.problems:  # the file changed between the two reads
-            raise ValidationError(f"文件 {path} 在检查过程中被修改，请关闭 Excel/WPS 后重新导入。")
         if progress:
             progress(1, 3, f"正在写入 {len(clean)} 条记录……")
         digest = file_sha256(Path(path))
