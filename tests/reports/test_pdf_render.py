@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import time
 from datetime import date
 from pathlib import Path
 
@@ -489,44 +488,3 @@ def test_missing_font_falls_back_with_a_warning_and_still_renders(tmp_path: Path
 
 
 # -- timing (printed, never asserted) -----------------------------------------------------------
-
-
-def _floor(rows: list[list[str]], font: FontChoice, path: Path) -> float:
-    """Raw canvas.drawString of the same cells: no measuring, wrapping or rules."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
-    start = time.perf_counter()
-    c = canvas.Canvas(str(path), pagesize=A4)
-    c.setFont(font.name, 10.5)
-    y = 800.0
-    for row in rows:
-        for j, s in enumerate(row):
-            if s:
-                c.drawString(40 + 65 * j, y, s)
-        y -= 17
-        if y < 60:
-            c.showPage()
-            c.setFont(font.name, 10.5)
-            y = 800.0
-    c.showPage()
-    c.save()
-    return time.perf_counter() - start
-
-
-@pytest.mark.slow
-def test_print_render_times(tmp_path: Path, font: FontChoice, capsys) -> None:
-    figures = []
-    for n in (1_000, 10_000, 100_000):
-        sheet = roster(n)
-        start = time.perf_counter()
-        result = render_sheet(sheet, tmp_path / f"{n}.pdf", public=True, font=font)
-        figures.append((n, time.perf_counter() - start, result.pages))
-    floor = _floor(roster(10_000).rows, font, tmp_path / "floor.pdf")  # type: ignore[arg-type]
-    with capsys.disabled():
-        print()
-        for n, seconds, pages in figures:
-            print(f"  render {n:>7,} rows: {seconds:7.2f} s, {pages:,} pages")
-        print(f"  floor (raw drawString) 10,000 rows: {floor:.2f} s")
-        t10 = figures[1][1]
-        print(f"  100k/10k = {figures[2][1] / t10:.1f}x, 10k render/floor = {t10 / floor:.2f}x")
