@@ -7,7 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from gkdesk.db.models import CalendarOverrideRow, CalendarYearRow, OrgUnitRow, PostingRow
+from gkdesk.db.models import (
+    AppSettingRow,
+    CalendarOverrideRow,
+    CalendarYearRow,
+    OrgUnitRow,
+    PostingRow,
+)
 from gkdesk.db.store import Store
 from gkdesk.domain.errors import FieldError, NotFoundError
 from gkdesk.domain.masking import PROFILES, PUBLIC_PROFILES
@@ -15,10 +21,12 @@ from gkdesk.domain.money import amount_in_words, format_fen_grouped
 from gkdesk.domain.roster import LABELS, format_scaled
 from gkdesk.domain.workdays import DayOverride, WorkdayCalendar
 from gkdesk.services.rosters import RosterService
+from gkdesk.services.settings_store import get_setting, set_setting
 from gkdesk.services.units import require_home
 
 Progress = Callable[[int, int, str], None]
 PRINT_PROFILES = ("board", "web", "internal")
+PDF_FONT = "pdf_font"
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,33 @@ class PrintService:
         self._store = store
         self._rosters = rosters
         self._clock = clock
+
+    def font_setting(self) -> str | None:
+        """The Chinese font file chosen for sheets on this installation (None: search the system)."""
+        return get_setting(PDF_FONT) or None
+
+    def set_font_setting(self, path: str | None) -> None:
+        """Remember a font file for sheets; the file is checked by rendering with it first."""
+        from gkdesk.reports.pdf.fonts import find_cjk_font
+
+        with self._store.database.atomic():
+            if not path:
+                AppSettingRow.delete().where(AppSettingRow.key == PDF_FONT).execute()
+                return
+            choice = find_cjk_font(path)
+            if choice.path != str(path) and Path(choice.path) != Path(path):
+                raise FieldError(
+                    "字体文件",
+                    path,
+                    f"无法使用字体文件 {path}：{choice.warning or '不是可嵌入的中文 TrueType 字体'}",
+                )
+            set_setting(PDF_FONT, str(path))
+
+    def _font(self, options: PrintOptions):
+        from gkdesk.reports.pdf.fonts import find_cjk_font
+
+        path = options.font_path or self.font_setting()
+        return find_cjk_font(path) if path else None
 
     def calendar(self) -> WorkdayCalendar:
         overrides = [
@@ -169,11 +204,10 @@ class PrintService:
         progress: Progress | None = None,
         cancelled: Callable[[], bool] | None = None,
     ):
-        from gkdesk.reports.pdf.fonts import find_cjk_font
         from gkdesk.reports.pdf.render import render_sheet
 
         sheet = self.roster_sheet(roster_id, options)
-        font = find_cjk_font(options.font_path) if options.font_path else None
+        font = self._font(options)
         return render_sheet(
             sheet,
             Path(target),
@@ -236,11 +270,10 @@ class PrintService:
         progress: Progress | None = None,
         cancelled: Callable[[], bool] | None = None,
     ):
-        from gkdesk.reports.pdf.fonts import find_cjk_font
         from gkdesk.reports.pdf.render import render_sheet
 
         sheet = self.posting_sheet(posting_id, options)
-        font = find_cjk_font(options.font_path) if options.font_path else None
+        font = self._font(options)
         return render_sheet(
             sheet, Path(target), public=True, progress=progress, cancelled=cancelled, font=font
         )

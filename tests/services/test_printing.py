@@ -111,3 +111,21 @@ def test_posting_as_text_notice(demo_services, tmp_path):
     assert "青山村2025年第三季度村级财务收支公开" in flat
     assert "二、支出8,500.00元" in flat
     assert "2025年10月20日" in flat and "青山村村民委员会" in flat
+
+
+def test_font_setting_is_remembered_and_checked(demo_services, roster, tmp_path):
+    from gkdesk.domain.errors import FieldError
+    from gkdesk.reports.pdf.fonts import find_cjk_font
+
+    system = find_cjk_font().path
+    demo_services.printing.set_font_setting(system)
+    assert demo_services.printing.font_setting() == system
+    result = demo_services.printing.print_roster(roster.id, tmp_path / "a.pdf", PrintOptions())
+    assert result.font.path == system and result.font.embedded
+    bogus = tmp_path / "不是字体.ttf"
+    bogus.write_bytes(b"nonsense")
+    with pytest.raises(FieldError):
+        demo_services.printing.set_font_setting(str(bogus))
+    assert demo_services.printing.font_setting() == system
+    demo_services.printing.set_font_setting(None)
+    assert demo_services.printing.font_setting() is None

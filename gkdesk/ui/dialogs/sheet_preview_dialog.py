@@ -53,6 +53,7 @@ class SheetPreviewDialog(QDialog):
         options: PrintOptions | None = None,
         with_profile: bool = True,
         parent: QWidget | None = None,
+        choose_font: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"公示单预览 - {title}")
@@ -61,6 +62,7 @@ class SheetPreviewDialog(QDialog):
         self._tasks = tasks
         self._prompts = prompts
         self._work_dir = work_dir
+        self._choose_font = choose_font
         self.options = options or PrintOptions()
         self.pdf_path: Path | None = None
         self.result = None
@@ -100,6 +102,9 @@ class SheetPreviewDialog(QDialog):
         self.phone_edit.setPlaceholderText("例如 0431-12345678")
         self.handler_edit = QLineEdit(self.options.handler, self)
         self.reviewer_edit = QLineEdit(self.options.reviewer, self)
+        self.font_label = QLabel(self)
+        self.font_label.setWordWrap(True)
+        self.font_button = QPushButton("选择字体文件…", self)
         self.regenerate_button = QPushButton("按以上设置重新生成", self)
         form = QFormLayout()
         form.addRow("渠道：", self.profile_combo)
@@ -113,6 +118,8 @@ class SheetPreviewDialog(QDialog):
         form.addRow("监督举报电话：", self.phone_edit)
         form.addRow("经办人：", self.handler_edit)
         form.addRow("审核人：", self.reviewer_edit)
+        form.addRow("字体：", self.font_label)
+        form.addRow("", self.font_button)
         self.status_label = QLabel(self)
         self.status_label.setWordWrap(True)
         left = QVBoxLayout()
@@ -149,6 +156,7 @@ class SheetPreviewDialog(QDialog):
         layout.addWidget(splitter)
 
         self.regenerate_button.clicked.connect(self._on_regenerate_button_clicked)
+        self.font_button.clicked.connect(self._on_font_button_clicked)
         self.zoom_in_button.clicked.connect(lambda: self._zoom(1.25))
         self.zoom_out_button.clicked.connect(lambda: self._zoom(0.8))
         self.fit_button.clicked.connect(lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth))
@@ -215,6 +223,11 @@ class SheetPreviewDialog(QDialog):
             text += f"\n注意：{warning}"
             self.status_label.setStyleSheet("color: #b06000;")
         self.status_label.setText(text)
+        font = getattr(self.result, "font", None)
+        if font is not None:
+            self.font_label.setText(
+                Path(font.path).name + ("（已嵌入）" if font.embedded else "（未嵌入）")
+            )
         self._set_ready(True)
         return True
 
@@ -235,6 +248,22 @@ class SheetPreviewDialog(QDialog):
 
     @Slot()
     def _on_regenerate_button_clicked(self) -> None:
+        self.generate()
+
+    @Slot()
+    def _on_font_button_clicked(self) -> None:
+        path = self._prompts.open_file(
+            self, "选择中文字体文件", "字体文件 (*.ttf *.ttc *.otf);;所有文件 (*)"
+        )
+        if path is None:
+            return
+        if self._choose_font is not None:
+            try:
+                self._choose_font(str(path))
+            except GkError as exc:
+                self._prompts.warning(self, "无法使用该字体", exc.message)
+                return
+        self.options = replace(self.options, font_path=str(path))
         self.generate()
 
     @Slot()
