@@ -31,7 +31,9 @@ _HOLIDAY_ZH = {
 
 _WEEKDAYS_ZH = "一二三四五六日"
 
-_LIBRARY_YEARS = {d.year for d in chinese_calendar.holidays} | {d.year for d in chinese_calendar.workdays}
+_LIBRARY_YEARS = {d.year for d in chinese_calendar.holidays} | {
+    d.year for d in chinese_calendar.workdays
+}
 _LIBRARY_FIRST_YEAR = min(_LIBRARY_YEARS)
 _LIBRARY_LAST_YEAR = max(_LIBRARY_YEARS)
 
