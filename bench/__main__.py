@@ -18,8 +18,9 @@ from bench.harness import (
     Result,
     Workload,
     bytecode_cache,
-    format_goal_seconds,
+    format_goal,
     format_seconds,
+    format_value,
     run_workload,
 )
 
@@ -89,8 +90,10 @@ def ratio_goal(item: Workload) -> str:
     return NO_GOAL if item.goal is None else f"<= {item.goal:.2f}x"
 
 
-def time_goal(item: Workload) -> str:
-    return NO_GOAL if item.goal_s is None else f"<= {format_goal_seconds(item.goal_s)}"
+def abs_goal(item: Workload) -> str:
+    """The absolute goal: a time (goal_s), or a ceiling in the workload's unit (goal_max)."""
+    limit = item.limit
+    return NO_GOAL if limit is None else f"<= {format_goal(limit, item.unit)}"
 
 
 def render(results: list[Result], env: dict[str, str | bool]) -> str:
@@ -100,7 +103,7 @@ def render(results: list[Result], env: dict[str, str | bool]) -> str:
         "workload median",
         "ratio",
         "ratio goal",
-        "time goal",
+        "abs goal",
         "result",
     ]
     rows = [header]
@@ -108,11 +111,11 @@ def render(results: list[Result], env: dict[str, str | bool]) -> str:
         rows.append(
             [
                 r.workload.name,
-                seconds(r.floor.median),
-                seconds(r.subject.median),
+                format_value(r.floor.median, r.workload.unit),
+                format_value(r.subject.median, r.workload.unit),
                 f"{r.ratio:.2f}x",
                 ratio_goal(r.workload),
-                time_goal(r.workload),
+                abs_goal(r.workload),
                 verdict(r.met),
             ]
         )
@@ -128,15 +131,16 @@ def render(results: list[Result], env: dict[str, str | bool]) -> str:
         f"QT_QPA_PLATFORM={env['QT_QPA_PLATFORM']}, bytecode: {bytecode}"
     ]
     for r in results:
+        unit = r.workload.unit
         notes.append(
             f"{r.workload.name}: {r.repeat} interleaved runs each after one warm-up; "
-            f"floor {seconds(r.floor.min)}..{seconds(r.floor.max)}, "
-            f"workload {seconds(r.subject.min)}..{seconds(r.subject.max)}"
+            f"floor {format_value(r.floor.min, unit)}..{format_value(r.floor.max, unit)}, "
+            f"workload {format_value(r.subject.min, unit)}..{format_value(r.subject.max, unit)}"
         )
-        if r.workload.goal is not None and r.workload.goal_s is not None:
+        if r.workload.goal is not None and r.workload.limit is not None:
             notes.append(
                 f"  goals:    ratio {ratio_goal(r.workload)} {verdict(r.ratio_met)}, "
-                f"median {time_goal(r.workload)} {verdict(r.time_met)}"
+                f"median {abs_goal(r.workload)} {verdict(r.limit_met)}"
             )
         notes.append(f"  floor:    {r.floor_label}")
         notes.append(f"  workload: {r.subject_label}")
@@ -146,11 +150,15 @@ def render(results: list[Result], env: dict[str, str | bool]) -> str:
 
 
 def describe_detail(key: str, value: object) -> str:
-    """A details entry for the notes; numbers under keys ending in _s are durations."""
+    """A details entry for the notes; numbers under keys ending in _s are durations, under
+    keys ending in _mib sizes in MiB."""
     if isinstance(value, dict):
         return ", ".join(f"{k} {describe_detail(str(k), v)}" for k, v in value.items())
-    if isinstance(value, int | float) and not isinstance(value, bool) and key.endswith("_s"):
-        return seconds(float(value))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if key.endswith("_s"):
+            return seconds(float(value))
+        if key.endswith("_mib"):
+            return format_value(float(value), "MiB")
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
@@ -170,9 +178,9 @@ def environment(bytecode_cached: bool) -> dict[str, str | bool]:
 
 
 def list_workloads(items: Sequence[Workload]) -> str:
-    rows = [["workload", "ratio goal", "time goal", "repeat", "description"]]
+    rows = [["workload", "ratio goal", "abs goal", "repeat", "description"]]
     rows += [
-        [w.name, ratio_goal(w), time_goal(w), str(w.default_repeat), w.description] for w in items
+        [w.name, ratio_goal(w), abs_goal(w), str(w.default_repeat), w.description] for w in items
     ]
     return format_table(rows, [False, True, True, True, False])
 

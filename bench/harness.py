@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import platform
 import shlex
 import statistics
 import subprocess
@@ -21,6 +22,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DEFAULT_REPEAT = 7
 DEFAULT_TIMEOUT_S = 300.0
+SECONDS = "s"  # the unit of every workload unless it declares another (e.g. "MiB")
 
 
 class CommandFailed(RuntimeError):
@@ -66,7 +68,9 @@ class Command:
 
 @dataclass(frozen=True)
 class Measurement:
-    """What a workload returns: raw wall times in seconds for the floor and the subject.
+    """What a workload returns: raw samples for the floor and the subject, wall times in
+    seconds, or values in the workload's own unit when it declares one (`unit="MiB"`: the
+    field names stay `floor_s`/`subject_s`).
 
     `details` is free-form, JSON-able context (fixture sizes, per-part medians, ...) that goes
     into the JSON document and into the notes under the table.
@@ -82,7 +86,9 @@ class Measurement:
 @dataclass(frozen=True)
 class Workload:
     """A registered workload. At least one goal is set: `goal` is the largest passing ratio
-    workload / floor, `goal_s` the largest passing workload median in seconds."""
+    workload / floor, `goal_s` the largest passing workload median in seconds. A workload that
+    measures something other than time declares its `unit` ("MiB") and may set `goal_max`,
+    the largest passing workload median in that unit, instead of `goal_s`."""
 
     name: str
     description: str
@@ -90,6 +96,13 @@ class Workload:
     run: Callable[[int], Measurement]
     default_repeat: int = DEFAULT_REPEAT
     goal_s: float | None = None
+    unit: str = SECONDS
+    goal_max: float | None = None
+
+    @property
+    def limit(self) -> float | None:
+        """The absolute goal in the workload's unit: `goal_s` for times, else `goal_max`."""
+        return self.goal_s if self.unit == SECONDS else self.goal_max
 
 
 @dataclass(frozen=True)
@@ -106,14 +119,21 @@ class Stats:
         values = list(samples)
         return cls(statistics.median(values), min(values), max(values), values)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, unit: str = SECONDS) -> dict[str, Any]:
+        """Keys end in `_s` for times, `_<unit>` otherwise (`median_mib`)."""
+        suffix = unit_suffix(unit)
         return {
-            "median_s": self.median,
-            "min_s": self.min,
-            "max_s": self.max,
+            f"median{suffix}": self.median,
+            f"min{suffix}": self.min,
+            f"max{suffix}": self.max,
             "n": len(self.samples),
-            "samples_s": self.samples,
+            f"samples{suffix}": self.samples,
         }
+
+
+def unit_suffix(unit: str) -> str:
+    """The key suffix of values in `unit`: `_s`, `_mib`."""
+    return "_" + unit.lower()
 
 
 def format_seconds(value: float) -> str:
@@ -131,6 +151,18 @@ def format_seconds(value: float) -> str:
 def format_goal_seconds(value: float) -> str:
     """A time goal as it was stated: 500 ms, 2 s."""
     return f"{value:g} s" if value >= 1 else f"{value * 1000:g} ms"
+
+
+def format_value(value: float, unit: str = SECONDS) -> str:
+    """A sample or median in its unit: durations as format_seconds, else 312 MiB, 48.6 MiB."""
+    if unit == SECONDS:
+        return format_seconds(value)
+    return f"{value:.0f} {unit}" if abs(value) >= 100 else f"{value:.1f} {unit}"
+
+
+def format_goal(value: float, unit: str = SECONDS) -> str:
+    """An absolute goal as it was stated: 500 ms, 2 s, 400 MiB."""
+    return format_goal_seconds(value) if unit == SECONDS else f"{value:g} {unit}"
 
 
 @dataclass(frozen=True)
@@ -155,19 +187,32 @@ class Result:
         return self.ratio <= self.workload.goal
 
     @property
-    def time_met(self) -> bool | None:
-        """The absolute goal judged on the workload median; None when the workload sets none."""
-        if self.workload.goal_s is None:
+    def limit_met(self) -> bool | None:
+        """The absolute goal (`goal_s`, or `goal_max` in the workload's unit) judged on the
+        workload median; None when the workload sets none."""
+        limit = self.workload.limit
+        if limit is None:
             return None
-        return self.subject.median <= self.workload.goal_s
+        return self.subject.median <= limit
+
+    @property
+    def time_met(self) -> bool | None:
+        """The time goal judged on the workload median; None when the workload sets none."""
+        return self.limit_met if self.workload.unit == SECONDS else None
+
+    @property
+    def max_met(self) -> bool | None:
+        """The goal in another unit (`goal_max`); None for times or when none is set."""
+        return self.limit_met if self.workload.unit != SECONDS else None
 
     @property
     def met(self) -> bool:
         """Every goal the workload sets is met."""
-        return all(m for m in (self.ratio_met, self.time_met) if m is not None)
+        return all(m for m in (self.ratio_met, self.limit_met) if m is not None)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        unit = self.workload.unit
+        document = {
             "name": self.workload.name,
             "description": self.workload.description,
             "repeat": self.repeat,
@@ -177,10 +222,13 @@ class Result:
             "ratio_met": self.ratio_met,
             "time_met": self.time_met,
             "met": self.met,
-            "floor": {"command": self.floor_label, **self.floor.as_dict()},
-            "subject": {"command": self.subject_label, **self.subject.as_dict()},
+            "floor": {"command": self.floor_label, **self.floor.as_dict(unit)},
+            "subject": {"command": self.subject_label, **self.subject.as_dict(unit)},
             "details": dict(self.details),
         }
+        if unit != SECONDS:  # only then, so that time workloads' documents stay as they were
+            document.update(unit=unit, goal_max=self.workload.goal_max, max_met=self.max_met)
+        return document
 
 
 REGISTRY: dict[str, Workload] = {}
@@ -193,22 +241,36 @@ def workload(
     repeat: int = DEFAULT_REPEAT,
     *,
     goal_s: float | None = None,
+    unit: str = SECONDS,
+    goal_max: float | None = None,
 ) -> Callable[[Callable[[int], Measurement]], Callable[[int], Measurement]]:
     """Register `fn(repeat) -> Measurement` as a workload.
 
     `goal` is the largest passing ratio workload / floor; `goal_s` the largest passing
     workload median in seconds (for targets stated in seconds). Give one or both.
+
+    A workload measuring another quantity (peak memory, ...) declares its `unit` ("MiB"); its
+    samples are in that unit and `goal_max` replaces `goal_s`: the largest passing workload
+    median in that unit.
     """
-    if goal is None and goal_s is None:
-        raise ValueError(f"workload {name!r} needs a ratio goal, a time goal (goal_s) or both")
-    for value in (goal, goal_s):
+    if not unit or not unit.replace("/", "").isalnum():
+        raise ValueError(f"workload {name!r}: unit must be a short name like 'MiB'")
+    if unit == SECONDS and goal_max is not None:
+        raise ValueError(f"workload {name!r}: a time workload states its limit as goal_s")
+    if unit != SECONDS and goal_s is not None:
+        raise ValueError(f"workload {name!r}: goal_s is for times; use goal_max in {unit}")
+    limit = goal_s if unit == SECONDS else goal_max
+    if goal is None and limit is None:
+        what = "a time goal (goal_s)" if unit == SECONDS else f"a goal_max in {unit}"
+        raise ValueError(f"workload {name!r} needs a ratio goal, {what} or both")
+    for value in (goal, limit):
         if value is not None and value <= 0:
             raise ValueError(f"workload {name!r}: goals must be positive")
 
     def register(fn: Callable[[int], Measurement]) -> Callable[[int], Measurement]:
         if name in REGISTRY:
             raise ValueError(f"workload {name!r} registered twice")
-        REGISTRY[name] = Workload(name, description, goal, fn, repeat, goal_s)
+        REGISTRY[name] = Workload(name, description, goal, fn, repeat, goal_s, unit, goal_max)
         return fn
 
     return register
@@ -347,13 +409,14 @@ def time_interleaved(floor: Command, subject: Command, repeat: int) -> Measureme
 CHILD_OUT_FLAG = "--out"
 
 
-def measure_in_child(
+def run_child(
     argv: Sequence[str],
     env: Mapping[str, str] | None = None,
     *,
     timeout_s: float = DEFAULT_TIMEOUT_S,
-) -> Measurement:
-    """Run a driver once (`argv` + `--out FILE`) and read back the Measurement it wrote."""
+) -> dict[str, Any]:
+    """Run a driver once (`argv` + `--out FILE`) and return the JSON object it wrote there
+    (with `write_child_json`). Raises CommandFailed when it fails or writes nothing."""
     with tempfile.TemporaryDirectory(prefix="gkdesk-bench-out-") as folder:
         out = Path(folder) / "result.json"
         command = Command([*argv, CHILD_OUT_FLAG, str(out)], env, timeout_s=timeout_s)
@@ -362,6 +425,24 @@ def measure_in_child(
             data = json.loads(out.read_text("utf-8"))
         except (OSError, ValueError) as exc:
             raise CommandFailed(command.argv, 0, "", f"driver wrote no result: {exc}") from exc
+    if not isinstance(data, dict):
+        raise CommandFailed(command.argv, 0, "", "driver wrote no JSON object")
+    return data
+
+
+def write_child_json(path: str | os.PathLike[str], document: Mapping[str, Any]) -> None:
+    """The driver's side of `run_child`."""
+    Path(path).write_text(json.dumps(dict(document), ensure_ascii=False), "utf-8")
+
+
+def measure_in_child(
+    argv: Sequence[str],
+    env: Mapping[str, str] | None = None,
+    *,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+) -> Measurement:
+    """Run a driver once (`argv` + `--out FILE`) and read back the Measurement it wrote."""
+    data = run_child(argv, env, timeout_s=timeout_s)
     return Measurement(
         [float(x) for x in data["floor_s"]],
         [float(x) for x in data["subject_s"]],
@@ -380,7 +461,21 @@ def write_child_result(path: str | os.PathLike[str], measurement: Measurement) -
         "subject_label": measurement.subject_label,
         "details": dict(measurement.details),
     }
-    Path(path).write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+    write_child_json(path, document)
+
+
+def peak_rss_mib() -> float | None:
+    """This process's peak resident set size so far, in MiB (None where unknown: Windows).
+
+    `getrusage(RUSAGE_SELF).ru_maxrss` is in KiB on Linux and in bytes on macOS. It only
+    grows, so reading it after each stage of a run tells which stage set the peak.
+    """
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if platform.system() == "Darwin" else peak / 2**10
 
 
 @dataclass(frozen=True)

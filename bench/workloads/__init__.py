@@ -1,5 +1,21 @@
 """Every workload module, imported here so that it registers itself; add new ones below."""
 
-from bench.workloads import catalog_import, catalog_page_open, catalog_search, cold_start
+from bench.workloads import (
+    catalog_import,
+    catalog_page_open,
+    catalog_search,
+    cold_start,
+    roster_import,
+    roster_memory,
+    roster_open,
+)
 
-MODULES = (cold_start, catalog_page_open, catalog_search, catalog_import)
+MODULES = (
+    cold_start,
+    catalog_page_open,
+    catalog_search,
+    catalog_import,
+    roster_import,
+    roster_open,
+    roster_memory,
+)

@@ -94,6 +94,9 @@ class RosterPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        # Size columns from the first screenfuls only: asking a 100,000-row model about 1,000
+        # rows per column (Qt's default) would load pages the clerk never looks at.
+        self.table.horizontalHeader().setResizeContentsPrecision(60)
         self.hint_label = QLabel("双击一行可修改该记录（按导入时同样的规则检查）。", self)
         right = QVBoxLayout()
         right.addWidget(self.title_label)
