@@ -40,8 +40,9 @@ class HomePage(QWidget):
             self.ui.counts_layout.addWidget(value, row, col * 2 + 1)
             self.count_labels[key] = value
         self.ui.hint_label.setText(
-            "「公开目录」管理标准目录、村务公开目录、单位和工作台账。"
-            "「公示公告」「补贴名单」「同步交换」「系统设置」各页正在建设中，打开后会说明将提供的功能。"
+            "「公开目录」管理标准目录、村务公开目录、单位和工作台账；「补贴名单」导入、核对、"
+            "导出补贴名单并打印公示单。「公示公告」「同步交换」「系统设置」各页正在建设中，"
+            "打开后会说明将提供的功能。"
         )
         self.ui.refresh_button.clicked.connect(self._on_refresh_button_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.refresh)
