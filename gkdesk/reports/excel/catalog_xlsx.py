@@ -6,14 +6,18 @@ import contextlib
 import math
 import re
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gkdesk.domain.catalog import (
@@ -120,6 +124,8 @@ CATALOG_SYNONYMS: dict[str, tuple[str, ...]] = {
         }.items()
     },
 }
+# What a tick sub-column's own cells may say to mean "ticked", besides the usual marks.
+_TICK_NAMES = {name: (*words, name) for name, words in CATALOG_SYNONYMS.items()}
 EXPECTED_COLUMNS = (
     f"{SERIAL}、{ITEM}（或{LEVELS[0]}、{LEVELS[1]}）、{CONTENT}、{BASIS}、{TIME_LIMIT}、"
     f"{SUBJECT}、{CHANNEL}、{AUDIENCE}、{METHOD}、{TIER}"
@@ -181,8 +187,27 @@ def _value_text(value: object) -> str:
 
 def _free_text(value: object) -> str:
     """Free text (内容, 依据, 时限, local columns): line breaks kept, Chinese punctuation kept."""
-    text = _value_text(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = _value_text(value)
+    if "\n" not in text and "\r" not in text:
+        return text.strip()
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "\n".join(line.rstrip() for line in text.strip().split("\n"))
+
+
+# Directory cells repeat a lot (titles of higher levels, 主体, 渠道, 对象, 层级 ...): the pure
+# text -> result steps below are memoised by the cell text, which makes reading a county
+# directory several times faster.
+
+
+@lru_cache(maxsize=8192)
+def _key(text: str) -> str:
+    """header_key of a text."""
+    return header_key(text)
+
+
+@lru_cache(maxsize=8192)
+def _title_of(text: str) -> str:
+    return header_text(text)
 
 
 def _title_text(value: object) -> str:
@@ -190,11 +215,21 @@ def _title_text(value: object) -> str:
 
     Full-width punctuation is kept; comparisons use normalised keys.
     """
-    return header_text(_value_text(value)) if value is not None else ""
+    if value is None:
+        return ""
+    return _title_of(value) if isinstance(value, str) else header_text(_value_text(value))
+
+
+@lru_cache(maxsize=8192)
+def _name_key(name: str) -> str:
+    return "".join(normalise_text(name).split())
 
 
 def _path_key(path: Iterable[str]) -> tuple[str, ...]:
-    return tuple("".join(normalise_text(p).split()) for p in path)
+    return tuple(map(_name_key, path))
+
+
+_guess_cadence = lru_cache(maxsize=1024)(guess_cadence)
 
 
 # -- channels, marks and choices --------------------------------------------------------------------
@@ -292,7 +327,7 @@ _SLASH_NAMES = sorted(
 
 def _resolve_channel(token: str) -> tuple[str, str | None]:
     """(channel, detail for 其他) of one channel name as written."""
-    key = header_key(token)
+    key = _key(token)
     if key in _CHANNEL_EXACT:
         return _CHANNEL_EXACT[key], None
     if key.startswith("其他"):
@@ -305,9 +340,21 @@ def _resolve_channel(token: str) -> tuple[str, str | None]:
 
 
 def _channel_names(text: str, chosen: set[str], others: list[str]) -> None:
+    channels, details = _names_in(text)
+    chosen.update(channels)
+    for detail in details:
+        if detail not in others:
+            others.append(detail)
+
+
+@lru_cache(maxsize=4096)
+def _names_in(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The channels named in a piece of channel text, and the details of 其他 ones."""
     protected = normalise_text(text)
     for i, name in enumerate(_SLASH_NAMES):
         protected = protected.replace(name, f"\x00{i}\x00")
+    chosen: list[str] = []
+    others: list[str] = []
     for token in _SEPARATORS.split(protected):
         token = token.strip(" ()（）。.:：")
         if not token:
@@ -315,9 +362,10 @@ def _channel_names(text: str, chosen: set[str], others: list[str]) -> None:
         if token.startswith("\x00") and token.endswith("\x00") and token[1:-1].isdigit():
             token = _SLASH_NAMES[int(token[1:-1])]
         channel, detail = _resolve_channel(token)
-        chosen.add(channel)
+        chosen.append(channel)
         if detail and detail not in others:
             others.append(detail)
+    return tuple(chosen), tuple(others)
 
 
 def parse_channels(value: object) -> tuple[tuple[str, ...], list[str]]:
@@ -325,9 +373,15 @@ def parse_channels(value: object) -> tuple[tuple[str, ...], list[str]]:
 
     A name outside the national checklist counts as 其他 and is returned in the second list.
     """
-    text = normalise_text(_value_text(value))
-    if header_key(text) in _NOTHING:
-        return (), []
+    channels, others = _channels_of(_value_text(value))
+    return channels, list(others)
+
+
+@lru_cache(maxsize=4096)
+def _channels_of(cell_text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    text = normalise_text(cell_text)
+    if _key(text) in _NOTHING:
+        return (), ()
     chosen: set[str] = set()
     others: list[str] = []
     parts = _MARK_SPLIT.split(text)
@@ -341,7 +395,7 @@ def parse_channels(value: object) -> tuple[tuple[str, ...], list[str]]:
             segment = segment.strip(" 、，,;；\n")
             if not segment:
                 continue
-            if header_key(segment).startswith("其他"):
+            if _key(segment).startswith("其他"):
                 # "■其他（12345热线、网格员）": the bracket describes 其他, it lists no channels.
                 # An unticked 其他 may still say what it would be; keep that description too.
                 if mark in _ON_MARKS:
@@ -352,7 +406,7 @@ def parse_channels(value: object) -> tuple[tuple[str, ...], list[str]]:
                 )
             elif mark in _ON_MARKS:
                 _channel_names(segment, chosen, others)
-    return tuple(c for c in CHANNELS if c in chosen), others
+    return tuple(c for c in CHANNELS if c in chosen), tuple(others)
 
 
 def _mark(value: object, own_names: Iterable[str] = ()) -> bool | None:
@@ -363,10 +417,15 @@ def _mark(value: object, own_names: Iterable[str] = ()) -> bool | None:
         return value
     if isinstance(value, (int, float)):
         return True if value == 1 else False if value == 0 else None
-    key = header_key(_value_text(value))
+    return _mark_of(_value_text(value), tuple(own_names))
+
+
+@lru_cache(maxsize=4096)
+def _mark_of(text: str, own_names: tuple[str, ...]) -> bool | None:
+    key = _key(text)
     if not key or key in _UNCHECKED:
         return False
-    if key in _CHECKED or key in {header_key(n) for n in own_names}:
+    if key in _CHECKED or key in {_key(n) for n in own_names}:
         return True
     if key[0] in _ON_MARKS:
         return True
@@ -388,7 +447,12 @@ def _checked_text(text: str) -> str:
 
 def parse_audience(value: object) -> str | None:
     """公开对象 from a text cell; "" when empty, None when unrecognisable."""
-    key = header_key(_checked_text(normalise_text(_value_text(value))))
+    return _audience_of(_value_text(value))
+
+
+@lru_cache(maxsize=1024)
+def _audience_of(text: str) -> str | None:
+    key = _key(_checked_text(normalise_text(text)))
     if key in _NOTHING:
         return ""
     # 全社会 includes every specific group, so a cell naming both means 全社会.
@@ -401,7 +465,12 @@ def parse_audience(value: object) -> str | None:
 
 def parse_method(value: object) -> str | None:
     """公开方式 from a text cell; "" when empty, None when unrecognisable."""
-    key = header_key(_checked_text(normalise_text(_value_text(value))))
+    return _method_of(_value_text(value))
+
+
+@lru_cache(maxsize=1024)
+def _method_of(text: str) -> str | None:
+    key = _key(_checked_text(normalise_text(text)))
     if key in _NOTHING:
         return ""
     if "不公开" in key or "不予公开" in key:
@@ -435,7 +504,12 @@ _TIER_FILLER = re.compile(r"[一二两三四]级|[级、，,;；/\s和及与]+")
 
 def parse_tiers(value: object) -> tuple[str, ...] | None:
     """公开层级 from a text cell ("县级、乡级", "乡、村级", "镇级"); None when unrecognisable."""
-    text = header_key(_checked_text(normalise_text(_value_text(value))))
+    return _tiers_of(_value_text(value))
+
+
+@lru_cache(maxsize=1024)
+def _tiers_of(cell_text: str) -> tuple[str, ...] | None:
+    text = _key(_checked_text(normalise_text(cell_text)))
     if text in _NOTHING:
         return ()
     text = re.sub(r"\([^)]*\)", "", text)  # 县(市、区)级 -> 县级, 村(居)级 -> 村级
@@ -485,12 +559,21 @@ def _has_own_content(f: ItemFields) -> bool:
     )
 
 
+_NARROW_CHAR = re.compile(r"[\x00-\u2e7f]")
+
+
 def _display_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    """Columns the text takes in 宋体: one for characters below U+2E80, two for the others (CJK).
+
+    Directory texts are mostly Chinese, so counting the few narrow characters is the fast way.
+    """
+    if text.isascii():
+        return len(text)
+    return 2 * len(text) - len(_NARROW_CHAR.findall(text))
 
 
 def _cell_value(value: object) -> object:
-    if isinstance(value, str):
+    if isinstance(value, str) and not value.isprintable():  # control characters are unprintable
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
@@ -557,9 +640,14 @@ def _columns(levels: int, has_area: bool, extra_keys: list[str]) -> list[_Column
 
 def _channel_cell(f: ItemFields) -> str:
     other = str(dict(f.extra).get(OTHER_CHANNELS_KEY, "") or "").strip()
+    return _channel_text(tuple(f.channels), other)
+
+
+@lru_cache(maxsize=1024)
+def _channel_text(channels: tuple[str, ...], other: str) -> str:
     parts = []
     for channel in CHANNELS:
-        text = ("■" if channel in f.channels else "□") + channel
+        text = ("■" if channel in channels else "□") + channel
         if channel == "其他" and other:
             text += f"（{other}）"
         parts.append(text)
@@ -591,23 +679,37 @@ def _build_workbook(title: str, items: list[CatalogItem]) -> Workbook:
 
     _write_header(ws, columns)
     body = [_row_values(chain, columns, index) for index, chain in enumerate(chains, 1)]
-    widths = _fit_widths(columns, body)
+    measure = _LineWidths()
+    widths = _fit_widths(columns, body, measure)
     for col, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
 
+    # openpyxl is slow at this scale (3,000 rows of 17 cells) in two places: assigning a style
+    # object to a cell hashes the object to find its index, and binding a value re-checks it.
+    # Style the first body cell of each kind and create the others with its style indices; bind
+    # text directly (_row_values and _cell_value have checked its length and characters).
+    centred = [c.kind in ("serial", "audience", "method", "tier") for c in columns]
+    body_styles: dict[bool, StyleArray] = {}
     for offset, values in enumerate(body):
         excel_row = 4 + offset
         lines = 1
-        for col, (column, value) in enumerate(zip(columns, values, strict=True), 1):
-            cell = ws.cell(row=excel_row, column=col, value=_cell_value(value))
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"  # text that looks like a formula stays text
-            cell.border = _BORDER
-            cell.font = _BODY_FONT
-            centred = column.kind in ("serial", "audience", "method", "tier")
-            cell.alignment = _WRAP_CENTRE if centred else _WRAP_LEFT
-            if isinstance(value, str) and value:
-                lines = max(lines, _line_count(value, widths[col - 1]))
+        for col, value in enumerate(values, 1):
+            style = body_styles.get(centred[col - 1])
+            cell = Cell(ws, row=excel_row, column=col, style_array=style)
+            ws._add_cell(cell)
+            if style is None:
+                cell.border = _BORDER
+                cell.font = _BODY_FONT
+                cell.alignment = _WRAP_CENTRE if centred[col - 1] else _WRAP_LEFT
+                body_styles[centred[col - 1]] = copy(cell._style)
+            if isinstance(value, str):
+                # As openpyxl binds text, except that text looking like a formula stays text.
+                cell._value = _cell_value(value)
+                cell.data_type = "e" if cell._value in ERROR_CODES else "s"
+                if value:
+                    lines = max(lines, measure.lines(value, widths[col - 1]))
+            else:
+                cell.value = value
         ws.row_dimensions[excel_row].height = min(409, lines * _LINE_HEIGHT + 6)
 
     _merge_runs(ws, chains, columns, body)
@@ -688,7 +790,29 @@ def _row_values(chain: list[CatalogItem], columns: list[_Column], index: int) ->
     return values
 
 
-def _fit_widths(columns: list[_Column], body: list[list[object]]) -> list[float]:
+class _LineWidths:
+    """Display widths of a text's lines, and its line count in a column, once per distinct text."""
+
+    def __init__(self) -> None:
+        self.widths: dict[str, list[int]] = {}
+        self.counts: dict[tuple[str, float], int] = {}
+
+    def __call__(self, text: str) -> list[int]:
+        widths = self.widths.get(text)
+        if widths is None:
+            widths = self.widths[text] = [_display_width(line) for line in text.split("\n")]
+        return widths
+
+    def lines(self, text: str, width: float) -> int:
+        count = self.counts.get((text, width))
+        if count is None:
+            count = self.counts[text, width] = _line_count(self(text), width)
+        return count
+
+
+def _fit_widths(
+    columns: list[_Column], body: list[list[object]], measure: _LineWidths
+) -> list[float]:
     widths = []
     for i, column in enumerate(columns):
         if not column.max_width:
@@ -698,15 +822,69 @@ def _fit_widths(columns: list[_Column], body: list[list[object]]) -> list[float]
         for values in body:
             value = values[i]
             if isinstance(value, str) and value:
-                longest = max(longest, max(_display_width(line) for line in value.split("\n")))
+                longest = max(longest, *measure(value))
         wanted = longest + 2 if longest else column.width
         widths.append(float(min(column.max_width, max(column.min_width, wanted))))
     return widths
 
 
-def _line_count(text: str, width: float) -> int:
+def _line_count(line_widths: list[int], width: float) -> int:
     per_line = max(width - 1.5, 2.0)
-    return sum(max(1, math.ceil(_display_width(line) / per_line)) for line in text.split("\n"))
+    return sum(max(1, math.ceil(w / per_line)) for w in line_widths)
+
+
+class _Merger:
+    """ws.merge_cells, made fast for many ranges whose end cells share their styles.
+
+    openpyxl's merge gives the top-left cell the bottom-right cell's far borders, then gives
+    every cell of the range borders and protection copied from the top-left cell, assigning style
+    objects one side at a time; each assignment hashes the objects, and each new range is checked
+    against every earlier one. That made merging a county directory take seconds. The resulting
+    styles depend only on the styles of the two corner cells and on which edges of the range a
+    cell lies on, so the first range of each kind is merged by openpyxl itself and later ones copy
+    the style indices it produced. Ranges must not overlap (they never do here).
+    """
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        # corner styles -> (top-left style after merging, {edges: style of a covered cell})
+        self.known: dict[tuple, tuple[StyleArray, dict[tuple[bool, ...], StyleArray]]] = {}
+
+    def merge(self, min_row: int, min_col: int, max_row: int, max_col: int) -> None:
+        ws = self.ws
+        coord = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
+        start = ws._cells.get((min_row, min_col))
+        end = ws._cells.get((max_row, max_col))
+        if start is None or end is None:
+            ws.merge_cells(coord)
+            return
+        key = (tuple(start._style or ()), tuple(end._style or ()))
+        cells = [
+            ((row, col), (row == min_row, row == max_row, col == min_col, col == max_col))
+            for row in range(min_row, max_row + 1)
+            for col in range(min_col, max_col + 1)
+        ][1:]
+        known = self.known.get(key)
+        if known is None or any(edges not in known[1] for _, edges in cells):
+            ws.merge_cells(coord)
+            covered = {} if known is None else known[1]
+            for at, edges in cells:
+                covered.setdefault(edges, copy(ws._cells[at]._style))
+            self.known[key] = (copy(start._style), covered)
+            return
+        start_style, covered = known
+        ws.merged_cells.ranges.add(_StyledMergedRange(ws, coord))
+        start._style = copy(start_style)
+        for (row, col), edges in cells:
+            ws._cells[row, col] = MergedCell(ws, row=row, column=col)
+            ws._cells[row, col]._style = copy(covered[edges])
+
+
+class _StyledMergedRange(MergedCellRange):
+    """A merged range whose cells _Merger has already styled as openpyxl would have."""
+
+    def _get_borders(self) -> None:
+        self.start_cell = self.ws._cells[self.min_row, self.min_col]
 
 
 def _merge_runs(
@@ -716,15 +894,15 @@ def _merge_runs(
     level_cols = [i for i, c in enumerate(columns) if c.kind == "level"]
     area_cols = [i for i, c in enumerate(columns) if c.kind == "area"]
 
+    merger = _Merger(ws)
+
     def merge(col: int, keys: list[object]) -> None:
         start = 0
         for i in range(1, len(keys) + 1):
             if i < len(keys) and keys[i] is not None and keys[i] == keys[start]:
                 continue
             if keys[start] is not None and i - start > 1:
-                ws.merge_cells(
-                    start_row=4 + start, start_column=col + 1, end_row=3 + i, end_column=col + 1
-                )
+                merger.merge(4 + start, col + 1, 3 + i, col + 1)
             start = i
 
     # The last level column always holds the row's own item: never merged.
@@ -758,7 +936,7 @@ _NOTE = re.compile(
     r"(制表|填报|填表|审核|审批|负责|联系|单位负责|主管领导|分管领导)人\s*:|联系电话\s*:|"
     r"签字|盖章|签章)"
 )
-_SAME_AS_ABOVE = frozenset({"同上", "同上。", "同上条", "同前"})
+_SAME_AS_ABOVE = frozenset({"同上", "同上。", "同上条", "同前"})  # all contain 同: tested first
 
 
 @dataclass
@@ -921,7 +1099,7 @@ def _top_key(head: list[list[object]], header: HeaderMatch, col: int | None) -> 
     if col is None or header.first_row == header.row:
         return ""
     row = head[header.first_row]
-    return header_key(row[col]) if col < len(row) and isinstance(row[col], str) else ""
+    return _key(row[col]) if col < len(row) and isinstance(row[col], str) else ""
 
 
 def _item_span(
@@ -994,8 +1172,8 @@ def _parse_rows(data: SheetData, layout: _Layout) -> ParsedCatalog:
     header_keys: dict[int, set[str]] = {}
     for r in range(header.first_row, header.row + 1):
         for c, value in enumerate(rows[r]):
-            if isinstance(value, str) and header_key(value):
-                header_keys.setdefault(c, set()).add(header_key(value))
+            if isinstance(value, str) and _key(value):
+                header_keys.setdefault(c, set()).add(_key(value))
     previous_titles: list[str] = [""] * len(layout.levels)
     previous_values: dict[int, object] = {}
     seen: dict[tuple[str, ...], int] = {}
@@ -1083,12 +1261,12 @@ def _skip_row(
     # A header repeated mid-table (pasted pages): its cells equal the header texts. Testing the
     # first title column first keeps this cheap on ordinary rows.
     lead = row[layout.levels[0]] if layout.levels[0] < len(row) else None
-    if not (isinstance(lead, str) and header_key(lead) in header_keys.get(layout.levels[0], ())):
+    if not (isinstance(lead, str) and _key(lead) in header_keys.get(layout.levels[0], ())):
         return False
     repeats = sum(
         1
         for c, v in cells
-        if isinstance(v, str) and len(v) <= 40 and header_key(v) in header_keys.get(c, ())
+        if isinstance(v, str) and len(v) <= 40 and _key(v) in header_keys.get(c, ())
     )
     return repeats >= 2
 
@@ -1098,9 +1276,17 @@ def _same_as_above(
 ) -> list[object]:
     """Resolve 同上 ("same as above") in field columns to the previous item row's value."""
     out = row
+    width = len(row)
     for c in cols:
-        value = row[c] if c < len(row) else None
-        if isinstance(value, str) and len(value) <= 10 and normalise_text(value) in _SAME_AS_ABOVE:
+        if c >= width:
+            continue
+        value = row[c]
+        if (
+            isinstance(value, str)
+            and len(value) <= 10
+            and "同" in value
+            and normalise_text(value) in _SAME_AS_ABOVE
+        ):
             if out is row:
                 out = list(row)
             out[c] = previous.get(c)
@@ -1129,8 +1315,10 @@ def _row_fields(
     def ticked(cols: dict[int, str]) -> list[str]:
         chosen = []
         for col, name in cols.items():
-            value = cell(col)
-            mark = _mark(value, CATALOG_SYNONYMS.get(name, ()) + (name,))
+            value = row[col] if col < len(row) else None
+            if value is None:
+                continue  # an empty cell is not ticked (and most tick cells are empty)
+            mark = _mark(value, _TICK_NAMES.get(name) or (name,))
             if mark is None:
                 bad_mark(col, value)
             elif mark:
@@ -1214,7 +1402,7 @@ def _row_fields(
             tiers = parsed_tiers
 
     time_limit = text.get("time_limit", "")
-    cadence, cadence_days = guess_cadence(time_limit)
+    cadence, cadence_days = _guess_cadence(time_limit)
     fields = ItemFields(
         title=path[-1],
         number=_title_text(cell(layout.serial)),
@@ -1240,12 +1428,12 @@ def _drop_pure_headings(rows: list[ParsedRow]) -> list[ParsedRow]:
     Dropping it keeps an import from blanking a parent's recorded content; the parent itself is
     implied by its children's paths.
     """
+    keys = [_path_key(prow.path) for prow in rows]
     prefixes: set[tuple[str, ...]] = set()
-    for prow in rows:
-        key = _path_key(prow.path)
+    for key in keys:
         prefixes.update(key[:n] for n in range(1, len(key)))
     return [
         prow
-        for prow in rows
-        if _has_own_content(prow.fields) or _path_key(prow.path) not in prefixes
+        for prow, key in zip(rows, keys, strict=True)
+        if _has_own_content(prow.fields) or key not in prefixes
     ]
