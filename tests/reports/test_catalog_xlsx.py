@@ -888,3 +888,44 @@ def test_repeated_two_row_header_and_signature_lines(tmp_path: Path) -> None:
     parsed = parse_catalog_xlsx(_xlsx(tmp_path / "a.xlsx", _county_rows(data), COUNTY_MERGES))
     assert parsed.rejected == []
     assert _paths(parsed) == [("社会救助", "低保"), ("社会救助", "特困"), ("机构信息", "联系电话")]
+
+
+def test_merged_cells_keep_their_borders_after_export(tmp_path: Path) -> None:
+    """Guards the fast merge path against an openpyxl upgrade: every edge keeps a border."""
+    import openpyxl
+
+    from gkdesk.domain.catalog import CatalogItem, ItemFields
+
+    items = []
+    next_id = 1
+    for a in range(3):
+        root = CatalogItem(
+            next_id, f"u{next_id}", 1, None, a, 0, ItemFields(title=f"一级{a}"), True
+        )
+        items.append(root)
+        next_id += 1
+        for b in range(3):
+            items.append(
+                CatalogItem(
+                    next_id,
+                    f"u{next_id}",
+                    1,
+                    root.id,
+                    b,
+                    1,
+                    ItemFields(title=f"二级{a}{b}", content="内容"),
+                    False,
+                )
+            )
+            next_id += 1
+    path = write_catalog_xlsx(tmp_path / "merged.xlsx", "目录", items)
+    ws = openpyxl.load_workbook(path).active
+    body_merges = [r for r in ws.merged_cells.ranges if r.min_row > 3]
+    assert len(body_merges) >= 3
+    for merged in body_merges:
+        for row in range(merged.min_row, merged.max_row + 1):
+            left = ws.cell(row, merged.min_col).border.left
+            right = ws.cell(row, merged.max_col).border.right
+            assert left.style and right.style, (merged.coord, row)
+        assert ws.cell(merged.min_row, merged.min_col).border.top.style
+        assert ws.cell(merged.max_row, merged.min_col).border.bottom.style
