@@ -222,7 +222,7 @@ class Import(Scenario):
     )
     subject_label = (
         "in-process, fresh copy of the database each run: p = catalog_excel.preview(xlsx, "
-        "None); catalog_excel.apply(xlsx, expected_sha256=p.sha256, new_name='导入', "
+        "None); catalog_excel.apply(p, new_name='导入', "
         "kind='standard') of the 3,000-item workbook written by catalog_excel.export"
     )
 
@@ -258,9 +258,7 @@ class Import(Scenario):
         _folder, services = arg
         excel = services.catalog_excel
         preview = excel.preview(self.xlsx, None)
-        return excel.apply(
-            self.xlsx, expected_sha256=preview.sha256, new_name="导入", kind="standard"
-        )
+        return excel.apply(preview, new_name="导入", kind="standard")
 
     def _subject_teardown(self, arg, result) -> None:
         folder, services = arg

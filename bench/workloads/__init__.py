@@ -5,6 +5,9 @@ from bench.workloads import (
     catalog_page_open,
     catalog_search,
     cold_start,
+    pdf_floor,
+    pdf_linear,
+    pdf_small,
     roster_import,
     roster_memory,
     roster_open,
@@ -18,4 +21,7 @@ MODULES = (
     roster_import,
     roster_open,
     roster_memory,
+    pdf_linear,
+    pdf_floor,
+    pdf_small,
 )
