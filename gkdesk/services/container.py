@@ -1,43 +1,68 @@
-"""The set of services one open data directory offers; built once by app.py or the CLI."""
+"""The set of services one open data directory offers; built once by app.py or the CLI.
+
+Each service (and the modules behind it) is created on first use, so starting the window
+pays only for what 首页 needs.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 
 from gkdesk.db.store import Store
-from gkdesk.services.catalogs import CatalogExcel, CatalogService
-from gkdesk.services.ledger import LedgerService
-from gkdesk.services.overview import OverviewService
-from gkdesk.services.printing import PrintService
-from gkdesk.services.rosters import RosterService
-from gkdesk.services.setup import SetupService
-from gkdesk.services.units import UnitService
 
 
-@dataclass
 class Services:
-    store: Store
-    setup: SetupService
-    overview: OverviewService
-    units: UnitService
-    catalogs: CatalogService
-    catalog_excel: CatalogExcel
-    ledger: LedgerService
-    rosters: RosterService
-    printing: PrintService
+    def __init__(self, store: Store) -> None:
+        self.store = store
 
     @classmethod
     def build(cls, store: Store) -> Services:
-        catalogs = CatalogService(store)
-        rosters = RosterService(store)
-        return cls(
-            store=store,
-            setup=SetupService(store),
-            overview=OverviewService(store),
-            units=UnitService(store),
-            catalogs=catalogs,
-            catalog_excel=CatalogExcel(store, catalogs),
-            ledger=LedgerService(store),
-            rosters=rosters,
-            printing=PrintService(store, rosters),
-        )
+        return cls(store)
+
+    @cached_property
+    def setup(self):
+        from gkdesk.services.setup import SetupService
+
+        return SetupService(self.store)
+
+    @cached_property
+    def overview(self):
+        from gkdesk.services.overview import OverviewService
+
+        return OverviewService(self.store)
+
+    @cached_property
+    def units(self):
+        from gkdesk.services.units import UnitService
+
+        return UnitService(self.store)
+
+    @cached_property
+    def catalogs(self):
+        from gkdesk.services.catalogs import CatalogService
+
+        return CatalogService(self.store)
+
+    @cached_property
+    def catalog_excel(self):
+        from gkdesk.services.catalogs import CatalogExcel
+
+        return CatalogExcel(self.store, self.catalogs)
+
+    @cached_property
+    def ledger(self):
+        from gkdesk.services.ledger import LedgerService
+
+        return LedgerService(self.store)
+
+    @cached_property
+    def rosters(self):
+        from gkdesk.services.rosters import RosterService
+
+        return RosterService(self.store)
+
+    @cached_property
+    def printing(self):
+        from gkdesk.services.printing import PrintService
+
+        return PrintService(self.store, self.rosters)

@@ -15,8 +15,6 @@ from gkdesk.domain.areacode import UnitLevel, level_of_code, validate_code
 from gkdesk.domain.errors import AlreadyInitialisedError, FieldError, ValidationError
 from gkdesk.domain.units import Unit
 from gkdesk.paths import resource_dir
-from gkdesk.services.catalogs import CatalogService
-from gkdesk.services.demo import fill_demo_content
 from gkdesk.services.settings_store import (
     HOME_UNIT_CODE,
     INITIALISED_AT,
@@ -186,6 +184,9 @@ class SetupService:
                     progress(done, total, f"已载入 {township['name']}")
             self._mark_initialised(home_code)
             if content:
+                from gkdesk.services.catalogs import CatalogService
+                from gkdesk.services.demo import fill_demo_content
+
                 if progress:
                     progress(done, total, "正在载入演示目录和公示记录")
                 fill_demo_content(
