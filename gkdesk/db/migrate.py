@@ -52,30 +52,41 @@ def migrate(
     applied: list[int] = []
     if progress and start == 0:
         progress("正在建立新的数据文件……")
-    for migration in pending:
-        if progress and start > 0:
-            progress(f"正在升级数据结构到版本 {migration.VERSION}：{migration.TITLE}")
-        # Table rebuilds in later steps must not cascade; foreign keys are re-checked below.
-        database.execute_sql("PRAGMA foreign_keys = OFF")
-        try:
+    # Table rebuilds in later steps must not cascade; foreign keys are re-checked per step.
+    database.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        if start == 0:
+            # A new file has nothing to protect step by step: one transaction, one sync.
             with database.atomic():
-                migration.up(database)
-                problems = database.execute_sql("PRAGMA foreign_key_check").fetchall()
-                if problems:
-                    raise IntegrityError(
-                        f"升级到数据结构版本 {migration.VERSION} 时发现 {len(problems)} 处"
-                        "引用不一致，升级已撤销，数据保持原样。请联系技术支持并提供日志文件。",
-                        details={"problems": [list(p) for p in problems[:20]]},
-                    )
-                database.execute_sql(
-                    "INSERT INTO schema_history (version, title, applied_at, program_version)"
-                    " VALUES (?, ?, ?, ?)",
-                    (migration.VERSION, migration.TITLE, datetime.now().isoformat(), __version__),
-                )
-                database.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-                database.execute_sql(f"PRAGMA user_version = {int(migration.VERSION)}")
-        finally:
-            database.execute_sql("PRAGMA foreign_keys = ON")
-        applied.append(migration.VERSION)
-        log.info("applied migration %s (%s)", migration.VERSION, migration.TITLE)
+                for migration in pending:
+                    _apply(database, migration)
+                    applied.append(migration.VERSION)
+        else:
+            for migration in pending:
+                if progress:
+                    progress(f"正在升级数据结构到版本 {migration.VERSION}：{migration.TITLE}")
+                with database.atomic():
+                    _apply(database, migration)
+                applied.append(migration.VERSION)
+    finally:
+        database.execute_sql("PRAGMA foreign_keys = ON")
+    log.info("applied migrations %s", applied)
     return applied
+
+
+def _apply(database: SqliteDatabase, migration: ModuleType) -> None:
+    """One step inside the caller's transaction: run it, check references, record it."""
+    migration.up(database)
+    problems = database.execute_sql("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        raise IntegrityError(
+            f"升级到数据结构版本 {migration.VERSION} 时发现 {len(problems)} 处"
+            "引用不一致，升级已撤销，数据保持原样。请联系技术支持并提供日志文件。",
+            details={"problems": [list(p) for p in problems[:20]]},
+        )
+    database.execute_sql(
+        "INSERT INTO schema_history (version, title, applied_at, program_version) VALUES (?, ?, ?, ?)",
+        (migration.VERSION, migration.TITLE, datetime.now().isoformat(), __version__),
+    )
+    database.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    database.execute_sql(f"PRAGMA user_version = {int(migration.VERSION)}")
