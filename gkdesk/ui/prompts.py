@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 
 class Prompts:
     """Asks the user things. Every QMessageBox, QInputDialog and QFileDialog goes through here."""
 
+    # The dialog classes are imported on first use: start-up never shows one.
+
     def info(self, parent: QWidget | None, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.information(parent, title, text)
 
     def warning(self, parent: QWidget | None, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(parent, title, text)
 
     def error(self, parent: QWidget | None, title: str, text: str, details: str = "") -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(
             QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, parent
         )
@@ -27,6 +35,8 @@ class Prompts:
     def confirm(
         self, parent: QWidget | None, title: str, text: str, *, default_yes: bool = False
     ) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
         default = QMessageBox.StandardButton.Yes if default_yes else QMessageBox.StandardButton.No
         return (
@@ -37,6 +47,8 @@ class Prompts:
     def ask_text(
         self, parent: QWidget | None, title: str, label: str, text: str = ""
     ) -> str | None:
+        from PySide6.QtWidgets import QInputDialog
+
         value, ok = QInputDialog.getText(parent, title, label, text=text)
         return value if ok else None
 
@@ -51,17 +63,23 @@ class Prompts:
     def open_file(
         self, parent: QWidget | None, title: str, filters: str, start: Path | None = None
     ) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(parent, title, str(start or ""), filters)
         return Path(path) if path else None
 
     def save_file(
         self, parent: QWidget | None, title: str, filters: str, start: Path | None = None
     ) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getSaveFileName(parent, title, str(start or ""), filters)
         return Path(path) if path else None
 
     def choose_dir(
         self, parent: QWidget | None, title: str, start: Path | None = None
     ) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         path = QFileDialog.getExistingDirectory(parent, title, str(start or ""))
         return Path(path) if path else None
