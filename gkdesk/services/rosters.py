@@ -827,13 +827,10 @@ class RosterService:
 
     def _error_book(self, source: Path, preview: RosterPreview) -> Path | None:
         from gkdesk.reports.excel.roster_xlsx import CellError, write_error_workbook
+        from gkdesk.reports.excel.workbook import column_letter
 
+        letters_to_col = {column_letter(col): col for col in preview.headers}
         errors = []
-        letters_to_col = {}
-        for col in preview.headers:
-            from gkdesk.reports.excel.workbook import column_letter
-
-            letters_to_col[column_letter(col)] = col
         for p in preview.problems:
             letter = p.column.split("列", 1)[0] if "列" in p.column else ""
             col = letters_to_col.get(letter)
