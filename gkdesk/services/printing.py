@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -46,7 +46,6 @@ class PrintOptions:
     handler: str = ""
     reviewer: str = ""
     font_path: str | None = None
-    extra: dict = field(default_factory=dict)
 
 
 def committee(unit: OrgUnitRow) -> str:

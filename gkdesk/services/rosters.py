@@ -456,13 +456,7 @@ class RosterService:
                         f"{unit.name}{period}年的“{program.name}”名单已经导入过（{old.entry_count} 户）。"
                         "如要用新文件替换，请选择“替换原名单”（命令行加 --replace）。"
                     )
-                RosterEntryRow.update(
-                    deleted=True, version=RosterEntryRow.version + 1, updated_at=now
-                ).where(RosterEntryRow.roster == old.id).execute()
-                old.deleted = True
-                old.version += 1
-                old.updated_at = now
-                old.save()
+                _retire(old, now)
             roster = RosterRow.create(
                 program=program.id,
                 unit=unit.id,
@@ -516,14 +510,7 @@ class RosterService:
             row = RosterRow.get_or_none(RosterRow.id == roster_id, ~RosterRow.deleted)
             if row is None:
                 raise NotFoundError(f"找不到编号为 {roster_id} 的名单。")
-            now = self._now()
-            RosterEntryRow.update(
-                deleted=True, version=RosterEntryRow.version + 1, updated_at=now
-            ).where(RosterEntryRow.roster == roster_id).execute()
-            row.deleted = True
-            row.version += 1
-            row.updated_at = now
-            row.save()
+            _retire(row, self._now())
 
     # -- viewing ---------------------------------------------------------------------------
 
@@ -911,6 +898,17 @@ def current_value(entry: Entry, name: str) -> object:
         return format_fen(entry.amount_fen)
     value = getattr(entry, name)
     return value if value not in ("", None) else None
+
+
+def _retire(roster: RosterRow, now: datetime) -> None:
+    """Mark a roster and its entries deleted; they stay for history and travel as tombstones."""
+    RosterEntryRow.update(deleted=True, version=RosterEntryRow.version + 1, updated_at=now).where(
+        RosterEntryRow.roster == roster.id
+    ).execute()
+    roster.deleted = True
+    roster.version += 1
+    roster.updated_at = now
+    roster.save()
 
 
 def _to_e4(value) -> int | None:
