@@ -75,8 +75,12 @@ class RosterImportDialog(QDialog):
         self.ui.sheet_combo.activated.connect(self._on_sheet_combo_activated)
         self.ui.button_box.accepted.connect(self._on_button_box_accepted)
         self.ui.button_box.rejected.connect(self.reject)
-        width = self.fontMetrics().horizontalAdvance("汉") * 50
-        self.resize(width, width * 3 // 4)
+        line = self.fontMetrics().height()
+        # Room for the whole mapping (up to 11 programme columns) and a readable preview.
+        self.ui.mapping_table.setMinimumHeight(line * 14)
+        self.ui.preview_table.setMinimumHeight(line * 10)
+        width = self.fontMetrics().horizontalAdvance("汉") * 64
+        self.resize(width, line * 48)
 
     @property
     def path(self) -> Path | None:
