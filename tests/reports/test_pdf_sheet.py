@@ -243,3 +243,15 @@ def test_fonts_are_registered_once_per_process(tmp_path: Path) -> None:
     second = find_cjk_font(WQY)
     assert first.name == second.name
     assert find_cjk_font(WQY) is second
+
+
+def test_two_line_titles_break_between_words() -> None:
+    from gkdesk.reports.pdf import render
+    from gkdesk.reports.pdf.fonts import find_cjk_font
+
+    measure = render._Measure(find_cjk_font().name)
+    lines = render._title_lines(
+        measure, "关于青山村2025年度耕地地力保护补贴发放情况的公示", 470 / 22
+    )
+    assert lines == ["关于青山村2025年度", "耕地地力保护补贴发放情况的公示"]
+    assert render._title_lines(measure, "短标题", 470 / 22) == ["短标题"]

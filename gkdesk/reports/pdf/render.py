@@ -355,6 +355,48 @@ def _balanced(m: _Measure, text: str, limit: float) -> list[str]:
     return lines
 
 
+# Where a two-line Chinese title reads best when broken: after these words ...
+_BREAK_AFTER = ("关于", "年度", "年", "村", "社区", "镇", "乡", "街道")
+# ... or before these.
+_BREAK_BEFORE = ("发放情况", "情况", "的公示", "名单", "公示")
+
+
+def _title_lines(m: _Measure, text: str, limit: float) -> list[str]:
+    """A title on balanced lines, broken between words when it needs exactly two lines.
+
+    Balancing alone can split a word (耕地地 / 力保护); a break next to 年度, 村, 情况 and the
+    like is taken instead when both halves fit and neither is much longer than the other.
+    """
+    lines = _balanced(m, text, limit)
+    if len(lines) != 2:
+        return lines
+    candidates = set()
+    for word in _BREAK_AFTER:
+        start = 0
+        while (k := text.find(word, start)) >= 0:
+            candidates.add(k + len(word))
+            start = k + 1
+    for word in _BREAK_BEFORE:
+        start = 0
+        while (k := text.find(word, start)) >= 0:
+            candidates.add(k)
+            start = k + 1
+    best = None
+    for k in candidates:
+        if not 0 < k < len(text):
+            continue
+        first, second = text[:k], text[k:]
+        w1, w2 = m.width(first), m.width(second)
+        if w1 > limit or w2 > limit:
+            continue
+        if max(w1, w2) > 1.75 * min(w1, w2):
+            continue
+        score = abs(w1 - w2)
+        if best is None or score < best[0]:
+            best = (score, [first, second])
+    return best[1] if best else lines
+
+
 def _bracket_split(text: str) -> list[str] | None:
     """承包面积（亩） -> [承包面积, （亩）]: where a header breaks best, or None."""
     for mark in ("（", "("):
@@ -768,7 +810,7 @@ def _layout(
     title_pitch = sizes.title * _TITLE_PITCH
     limit = (geo.right - geo.left) / sizes.title
     # Balanced lines: no lone "公示" left on the last line of a long title.
-    for line in _balanced(bm, _clean(sheet.title.strip()), limit):
+    for line in _title_lines(bm, _clean(sheet.title.strip()), limit):
         lay.text_line(line, sizes.title, title_pitch, align="center", bold=True)
     body_pitch = sizes.body * _BODY_PITCH
     lay.y -= 0.4 * body_pitch
