@@ -461,17 +461,23 @@ def _personal_digits(
 
 def check_total(
     total_fen: int | None, total_quantity_e4: int | None, clean: CleanRoster
-) -> list[str]:
-    """Compare a workbook's 合计 row with the sum of its rows; messages for what differs."""
+) -> list[tuple[str, str]]:
+    """Compare a workbook's 合计 row with the sum of its rows: (field, message) per difference."""
     messages = []
     if total_fen is not None and total_fen != clean.total_fen:
         messages.append(
-            f"合计行的金额 {format_fen(total_fen)} 元与明细相加 {format_fen(clean.total_fen)} 元不符，"
-            "请核对是否有漏行、重复行或合计公式范围不对。"
+            (
+                "amount",
+                f"合计行的金额 {format_fen(total_fen)} 元与明细相加 {format_fen(clean.total_fen)} 元不符，"
+                "请核对是否有漏行、重复行或合计公式范围不对。",
+            )
         )
     if total_quantity_e4 is not None and total_quantity_e4 != clean.total_quantity_e4:
         messages.append(
-            f"合计行的数量 {format_scaled(total_quantity_e4)} 与明细相加 "
-            f"{format_scaled(clean.total_quantity_e4)} 不符，请核对。"
+            (
+                "quantity",
+                f"合计行的数量 {format_scaled(total_quantity_e4)} 与明细相加 "
+                f"{format_scaled(clean.total_quantity_e4)} 不符，请核对。",
+            )
         )
     return messages

@@ -367,8 +367,10 @@ class RosterService:
             total_q = _number_or_none(
                 total_values, columns.get("quantity"), lambda v: parse_scaled(v, "数量")
             )
-            for message in check_total(total_fen, total_q, clean):
-                problems.append(ImportProblem(total_row, where("amount"), "合计行", message))
+            for field_name, message in check_total(total_fen, total_q, clean):
+                col = columns.get(field_name)
+                shown = total_values[col] if col is not None and col < len(total_values) else ""
+                problems.append(ImportProblem(total_row, where(field_name), _shown(shown), message))
         if not data.rows:
             problems.append(
                 ImportProblem(
@@ -426,9 +428,19 @@ class RosterService:
             )
         if preview.problems:
             book = self._error_book(Path(path), preview)
+            if book is not None:
+                where_to_look = (
+                    f"错误标注表已生成：{book}。请按表中红色单元格的批注改正后重新导入。"
+                )
+            else:
+                first = "；".join(
+                    f"第{p.row}行 {p.column}：{p.message}" for p in preview.problems[:5]
+                )
+                where_to_look = (
+                    f"（错误标注表未能生成，数据目录的 errors 文件夹无法写入。）前几处问题：{first}"
+                )
             raise RosterRejected(
-                f"名单有 {len(preview.problems)} 处问题，没有导入任何内容。错误标注表已生成：{book}。"
-                "请按表中红色单元格的批注改正后重新导入。",
+                f"名单有 {len(preview.problems)} 处问题，没有导入任何内容。{where_to_look}",
                 preview,
                 book,
             )

@@ -178,5 +178,6 @@ def test_scaled_numbers():
 def test_total_row_check():
     result = clean(row(), row(name="李四", id_number=ID2))
     assert check_total(263750, 250_000, result) == []
-    messages = check_total(263700, 240_000, result)
-    assert len(messages) == 2 and "2637.00" in messages[0] and "2637.50" in messages[0]
+    problems = check_total(263700, 240_000, result)
+    assert [field for field, _m in problems] == ["amount", "quantity"]
+    assert "2637.00" in problems[0][1] and "2637.50" in problems[0][1]

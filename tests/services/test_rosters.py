@@ -265,3 +265,15 @@ def test_old_xls_imports(rosters, gengdi, tmp_path):
     book.save(str(path))
     info = rosters.import_roster(path, gengdi.id, VILLAGE, "2025")
     assert info.entry_count == 3
+
+
+def test_wrong_total_quantity_points_at_the_quantity_column(rosters, gengdi, gengdi_workbook):
+    def wrong_quantity(ws):
+        for row in ws.iter_rows():
+            if row[0].value == "合计":
+                row[4].value = 999
+
+    with pytest.raises(RosterRejected) as info:
+        rosters.import_roster(gengdi_workbook(3, edit=wrong_quantity), gengdi.id, VILLAGE, "2025")
+    (problem,) = [p for p in info.value.preview.problems if "数量" in p.message]
+    assert problem.column.startswith("E列") and problem.value == "999"

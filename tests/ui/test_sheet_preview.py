@@ -79,3 +79,16 @@ def test_refused_sheet_is_reported(qtbot, page, demo_services, prompts):
     (message,) = prompts.texts("error")
     assert "手机号" in message
     dialog.reject()
+
+
+def test_failed_regeneration_disables_printing_the_old_sheet(qtbot, page, demo_services, prompts):
+    dialog = page.open_print_preview()
+    qtbot.addWidget(dialog)
+    assert dialog.print_button.isEnabled()
+    rosters = demo_services.rosters
+    entry = rosters.entries(page.current_roster_id(), 0, 1)[0]
+    rosters.update_entry(entry.id, {"remarks": "电话13912345678"})
+    assert not dialog.generate()
+    assert not dialog.print_button.isEnabled() and not dialog.save_button.isEnabled()
+    assert dialog.pdf_path is None
+    dialog.reject()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -202,8 +203,10 @@ class SheetPreviewDialog(QDialog):
             self.result = wait_for(job)
         except Cancelled:
             self.status_label.setText("已取消，没有生成文件。")
+            self._discard_preview()
             return False
         except GkError as exc:
+            self._discard_preview()
             self.status_label.setText(exc.message)
             self.status_label.setStyleSheet("color: #b00020;")
             self._prompts.error(self, "公示单未生成", exc.message)
@@ -214,7 +217,9 @@ class SheetPreviewDialog(QDialog):
         self.pdf_path = target
         self.document.load(str(target))
         if old and old != target:
-            old.unlink(missing_ok=True)
+            # The old preview may be open in another program (Windows locks it): leave it then.
+            with contextlib.suppress(OSError):
+                old.unlink(missing_ok=True)
         warning = getattr(self.result, "warning", "") or getattr(
             getattr(self.result, "font", None), "warning", ""
         )
@@ -287,11 +292,13 @@ class SheetPreviewDialog(QDialog):
         if path is None:
             return
         path = path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
+        tmp = path.with_name(f".{path.name}.part")
         try:
-            tmp = path.with_name(f".{path.name}.part")
             shutil.copyfile(self.pdf_path, tmp)
             os.replace(tmp, path)
         except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
             self._prompts.error(
                 self,
                 "未保存",
@@ -306,8 +313,15 @@ class SheetPreviewDialog(QDialog):
         if self.pdf_path is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.pdf_path)))
 
-    def done(self, result: int) -> None:  # noqa: D102 (clean the preview file on close)
+    def _discard_preview(self) -> None:
+        """After a failed or cancelled run nothing stale may be printed or saved."""
         self.document.close()
         if self.pdf_path is not None:
-            self.pdf_path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                self.pdf_path.unlink(missing_ok=True)
+        self.pdf_path = None
+        self._set_ready(False)
+
+    def done(self, result: int) -> None:  # noqa: D102 (clean the preview file on close)
+        self._discard_preview()
         super().done(result)

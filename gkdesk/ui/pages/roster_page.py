@@ -183,6 +183,7 @@ class RosterPage(QWidget):
         for widget in (
             self.delete_button,
             self.export_button,
+            self.print_button,
             self.group_combo,
             self.profile_combo,
         ):
