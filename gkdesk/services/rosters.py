@@ -230,6 +230,72 @@ class RosterService:
         names = "、".join(f"{p.code}（{p.name}）" for p in programs)
         raise NotFoundError(f"没有“{text}”这个补贴项目。可用：{names}")
 
+    def update_program(
+        self,
+        program_id: int,
+        *,
+        standard: str | None,
+        notice_rule: str,
+        notice_days: int,
+        masking: Mapping[str, Mapping[str, str]],
+    ) -> Program:
+        """Change a programme's standard, 公示 rule and per-channel masking in one transaction.
+
+        Public channels may not show ID numbers, accounts or phones in full: the profile is
+        refused here, before any sheet could be made with it.
+        """
+        from gkdesk.domain.masking import MODES
+
+        if notice_rule not in ("calendar", "workdays"):
+            raise FieldError(
+                "公示期计算",
+                notice_rule,
+                "公示期只能按自然日（calendar）或工作日（workdays）计算。",
+            )
+        if not 1 <= int(notice_days) <= 90:
+            raise FieldError("公示天数", notice_days, "公示天数应在1至90天之间。")
+        standard_e4 = None
+        if standard not in (None, ""):
+            try:
+                standard_e4 = parse_scaled(standard, "补贴标准")
+            except ValueError as exc:
+                raise FieldError("补贴标准", standard, str(exc)) from None
+        clean_masking: dict[str, dict[str, str]] = {}
+        for channel in ("board", "web", "report"):
+            modes = dict(masking.get(channel, {}))
+            for name, mode in modes.items():
+                if mode not in MODES:
+                    raise FieldError(
+                        "隐去方式",
+                        mode,
+                        f"“{LABELS.get(name, name)}”的处理方式只能是完整、部分隐去或不显示。",
+                    )
+                if (
+                    channel in PUBLIC_PROFILES
+                    and name in ("id_number", "account", "phone")
+                    and mode == "full"
+                ):
+                    raise FieldError(
+                        "隐去方式",
+                        mode,
+                        f"{PROFILES[channel]}是面向公众的渠道，“{LABELS[name]}”不能完整显示，请选择部分隐去或不显示。",
+                    )
+            clean_masking[channel] = modes
+        with self._store.database.atomic():
+            row = SubsidyProgramRow.get_or_none(
+                SubsidyProgramRow.id == program_id, ~SubsidyProgramRow.deleted
+            )
+            if row is None:
+                raise NotFoundError(f"找不到编号为 {program_id} 的补贴项目。")
+            row.standard = _from_e4(standard_e4)
+            row.notice_rule = notice_rule
+            row.notice_days = int(notice_days)
+            row.masking = json.dumps(clean_masking, ensure_ascii=False)
+            row.version += 1
+            row.updated_at = self._now()
+            row.save()
+        return self._program_by_id(program_id)
+
     def _ensure_builtin_programs(self) -> None:
         existing = {code for (code,) in SubsidyProgramRow.select(SubsidyProgramRow.code).tuples()}
         data = json.loads((resource_dir() / "programs.json").read_text("utf-8"))["programs"]

@@ -277,3 +277,31 @@ def test_wrong_total_quantity_points_at_the_quantity_column(rosters, gengdi, gen
         rosters.import_roster(gengdi_workbook(3, edit=wrong_quantity), gengdi.id, VILLAGE, "2025")
     (problem,) = [p for p in info.value.preview.problems if "数量" in p.message]
     assert problem.column.startswith("E列") and problem.value == "999"
+
+
+def test_programme_settings(rosters, gengdi, gengdi_workbook):
+    from gkdesk.domain.errors import FieldError
+
+    masking = {
+        "board": {"name": "full", "id_number": "mask", "account": "hide"},
+        "web": {"name": "mask"},
+        "report": {},
+    }
+    updated = rosters.update_program(
+        gengdi.id, standard="105.5", notice_rule="workdays", notice_days=7, masking=masking
+    )
+    assert updated.standard_e4 == 1_055_000 and updated.notice_rule == "workdays"
+    assert updated.masking["board"]["account"] == "hide"
+    with pytest.raises(FieldError, match="不能完整显示"):
+        rosters.update_program(
+            gengdi.id,
+            standard=None,
+            notice_rule="calendar",
+            notice_days=7,
+            masking={"web": {"id_number": "full"}},
+        )
+    with pytest.raises(FieldError, match="1至90"):
+        rosters.update_program(
+            gengdi.id, standard=None, notice_rule="calendar", notice_days=0, masking={}
+        )
+    assert rosters.program("gengdi").notice_rule == "workdays"  # refused changes left it as it was

@@ -102,3 +102,21 @@ def test_rejected_import_offers_the_error_book(
     (question,) = prompts.texts("confirm")
     assert "错误标注表" in question and "处问题" in question
     assert rosters.list_rosters() == []
+
+
+def test_programme_dialog_saves_and_refuses(qtbot, demo_services):
+    from gkdesk.ui.dialogs.program_dialog import ProgramDialog
+
+    rosters = demo_services.rosters
+    program = rosters.program("dibao")
+    dialog = ProgramDialog(program, rosters.update_program)
+    qtbot.addWidget(dialog)
+    box = dialog.mode_boxes[("web", "id_number")]
+    box.setCurrentIndex(box.findData("full"))
+    dialog._on_buttons_accepted()
+    assert "不能完整显示" in dialog.error_label.text() and dialog.result_program is None
+    box.setCurrentIndex(box.findData("hide"))
+    dialog.days_spin.setValue(10)
+    dialog._on_buttons_accepted()
+    assert dialog.result_program.notice_days == 10
+    assert rosters.program("dibao").masking["web"]["id_number"] == "hide"

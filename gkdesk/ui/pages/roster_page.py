@@ -26,6 +26,7 @@ from gkdesk.domain.masking import PROFILES
 from gkdesk.services.printing import PrintOptions
 from gkdesk.services.rosters import RosterRejected
 from gkdesk.ui.dialogs.entry_edit_dialog import EntryEditDialog
+from gkdesk.ui.dialogs.program_dialog import ProgramDialog
 from gkdesk.ui.dialogs.roster_import_dialog import RosterImportDialog
 from gkdesk.ui.dialogs.sheet_preview_dialog import SheetPreviewDialog
 from gkdesk.ui.item_models.roster_entry_model import RosterEntryModel
@@ -55,11 +56,13 @@ class RosterPage(QWidget):
         self.roster_list.setObjectName("roster_list")
         self.import_button = QPushButton("导入名单…", self)
         self.template_button = QPushButton("下载导入模板…", self)
+        self.program_button = QPushButton("补贴项目设置…", self)
         self.delete_button = QPushButton("删除名单…", self)
         left = QVBoxLayout()
         left.addWidget(self.roster_list, 1)
         left.addWidget(self.import_button)
         left.addWidget(self.template_button)
+        left.addWidget(self.program_button)
         left.addWidget(self.delete_button)
         left_widget = QWidget(self)
         left_widget.setLayout(left)
@@ -119,6 +122,7 @@ class RosterPage(QWidget):
         self.profile_combo.activated.connect(self._on_filter_changed)
         self.import_button.clicked.connect(self._on_import_button_clicked)
         self.template_button.clicked.connect(self._on_template_button_clicked)
+        self.program_button.clicked.connect(self._on_program_button_clicked)
         self.delete_button.clicked.connect(self._on_delete_button_clicked)
         self.export_button.clicked.connect(self._on_export_button_clicked)
         self.print_button.clicked.connect(self._on_print_button_clicked)
@@ -296,6 +300,28 @@ class RosterPage(QWidget):
             self._prompts.error(self, "未生成", exc.message)
             return
         self._prompts.info(self, "模板已生成", f"已保存到：\n{written}")
+
+    @Slot()
+    def _on_program_button_clicked(self) -> None:
+        programs = self._rosters.programs()
+        roster_id = self.current_roster_id()
+        default = self._rosters.roster(roster_id).program_name if roster_id else programs[0].name
+        name = self._prompts.ask_text(
+            self,
+            "补贴项目设置",
+            "补贴项目（" + "、".join(p.name for p in programs) + "）：",
+            default,
+        )
+        if name is None:
+            return
+        try:
+            program = self._rosters.program(name)
+        except GkError as exc:
+            self._prompts.warning(self, "找不到项目", exc.message)
+            return
+        dialog = ProgramDialog(program, self._rosters.update_program, self)
+        if dialog.exec() == ProgramDialog.DialogCode.Accepted:
+            self.show_roster(self.current_roster_id(), keep_filters=True)
 
     @Slot()
     def _on_delete_button_clicked(self) -> None:
