@@ -50,6 +50,11 @@ class OverviewService:
     def __init__(self, store: Store) -> None:
         self._store = store
 
+    def home_unit(self) -> Unit | None:
+        """The home unit, without loading the setup use cases (start-up reads this)."""
+        row = home_unit_row()
+        return to_unit(row) if row is not None else None
+
     def overview(self) -> Overview:
         """Counts within the home unit's subtree (the whole file if not set up yet)."""
         home_row = home_unit_row()

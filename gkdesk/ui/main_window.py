@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         self.ui.nav_list.setCurrentRow(0)
 
     def update_status(self) -> None:
-        home = self._services.setup.home_unit()
+        home = self._services.overview.home_unit()
         if home is None:
             self.home_label.setText("本单位：尚未设置")
         else:
