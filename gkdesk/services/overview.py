@@ -16,7 +16,7 @@ from gkdesk.db.models import (
 )
 from gkdesk.db.store import Store
 from gkdesk.domain.units import Unit, subtree_prefix
-from gkdesk.services.units_common import home_unit_row, to_unit
+from gkdesk.services.units_common import home_unit
 
 COUNT_LABELS = {
     "townships": "乡镇",
@@ -52,13 +52,11 @@ class OverviewService:
 
     def home_unit(self) -> Unit | None:
         """The home unit, without loading the setup use cases (start-up reads this)."""
-        row = home_unit_row()
-        return to_unit(row) if row is not None else None
+        return home_unit()
 
     def overview(self) -> Overview:
         """Counts within the home unit's subtree (the whole file if not set up yet)."""
-        home_row = home_unit_row()
-        home = to_unit(home_row) if home_row is not None else None
+        home = home_unit()
         units = OrgUnitRow.select().where(~OrgUnitRow.deleted, OrgUnitRow.closed_on.is_null())
         if home is not None:
             units = units.where(OrgUnitRow.code.startswith(subtree_prefix(home.code, home.level)))

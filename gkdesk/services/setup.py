@@ -22,7 +22,7 @@ from gkdesk.services.settings_store import (
     get_setting,
     set_setting,
 )
-from gkdesk.services.units_common import home_unit_row, to_unit
+from gkdesk.services.units_common import home_unit
 
 MAX_NAME_LENGTH = 40
 HOME_LEVELS = ("township", "county")
@@ -112,8 +112,7 @@ class SetupService:
         self._clock = clock
 
     def home_unit(self) -> Unit | None:
-        row = home_unit_row()
-        return to_unit(row) if row is not None else None
+        return home_unit()
 
     def is_initialised(self) -> bool:
         return self.home_unit() is not None

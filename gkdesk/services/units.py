@@ -11,7 +11,7 @@ from gkdesk.db.store import Store
 from gkdesk.domain.areacode import UnitLevel, level_of_code, validate_code
 from gkdesk.domain.errors import FieldError, NotFoundError, NotInitialisedError, ValidationError
 from gkdesk.domain.units import LEVEL_LABELS, Unit, subtree_prefix
-from gkdesk.services.units_common import home_unit_row
+from gkdesk.services.units_common import home_unit_row, to_unit
 
 CHILD_LEVELS = {
     "county": ("township",),
@@ -91,7 +91,7 @@ class UnitService:
 
     def get(self, code: str) -> Unit:
         row = self._row(code)
-        return self._to_unit(row)
+        return to_unit(row)
 
     # -- changes ---------------------------------------------------------------------------
 
@@ -145,7 +145,7 @@ class UnitService:
                 origin=require_home().code,
                 updated_at=self._now(),
             )
-            return self._to_unit(row)
+            return to_unit(row)
 
     def rename(self, code: str, name: str) -> Unit:
         name = _clean_name(name)
@@ -154,7 +154,7 @@ class UnitService:
             if row.name != name:
                 row.name = name
                 self._touch(row)
-            return self._to_unit(row)
+            return to_unit(row)
 
     def close(self, code: str, on: date | None = None) -> Unit:
         """Close (撤销) a unit: it keeps its history and drops out of what is expected."""
@@ -177,7 +177,7 @@ class UnitService:
                 )
             row.closed_on = on or self._clock().date()
             self._touch(row)
-            return self._to_unit(row)
+            return to_unit(row)
 
     def reopen(self, code: str) -> Unit:
         with self._store.database.atomic():
@@ -188,7 +188,7 @@ class UnitService:
             if row.closed_on is not None:
                 row.closed_on = None
                 self._touch(row)
-            return self._to_unit(row)
+            return to_unit(row)
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -213,17 +213,6 @@ class UnitService:
                 f"“{row.name}”（{row.code}）不在本单位“{home.name}”的管辖范围内。"
             )
         return row
-
-    @staticmethod
-    def _to_unit(row: OrgUnitRow) -> Unit:
-        parent_code = row.parent.code if row.parent_id is not None else None
-        return Unit(
-            code=row.code,
-            name=row.name,
-            level=row.level,
-            parent_code=parent_code,
-            closed=row.closed_on is not None,
-        )
 
 
 def _clean_name(name: str) -> str:

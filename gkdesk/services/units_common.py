@@ -22,6 +22,12 @@ def to_unit(row: OrgUnitRow) -> Unit:
     )
 
 
+def home_unit() -> Unit | None:
+    """The home unit as a value, or None before setup."""
+    row = home_unit_row()
+    return to_unit(row) if row is not None else None
+
+
 def home_unit_row() -> OrgUnitRow | None:
     code = get_setting(HOME_UNIT_CODE)
     if code is None:

@@ -28,8 +28,6 @@ from gkdesk.ui.tasks import JobProgressDialog, TaskRunner
 from gkdesk.ui.widgets.catalog_item_form import CatalogItemForm
 from gkdesk.ui.widgets.catalog_tree_view import CatalogTreeView, build_model
 
-XLSX_FILTER = "Excel 工作簿 (*.xlsx *.xls *.xlsm);;所有文件 (*)"
-
 
 @dataclass
 class UndoStep:
