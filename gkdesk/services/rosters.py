@@ -208,6 +208,7 @@ class RosterService:
     def __init__(self, store: Store, clock: Callable[[], datetime] = datetime.now) -> None:
         self._store = store
         self._clock = clock
+        self._builtins_checked = False
 
     # -- programmes ------------------------------------------------------------------------
 
@@ -297,10 +298,14 @@ class RosterService:
         return self._program_by_id(program_id)
 
     def _ensure_builtin_programs(self) -> None:
+        # Once per service: every programme lookup passes here, and the page looks up often.
+        if self._builtins_checked:
+            return
         existing = {code for (code,) in SubsidyProgramRow.select(SubsidyProgramRow.code).tuples()}
         data = json.loads((resource_dir() / "programs.json").read_text("utf-8"))["programs"]
         missing = [p for p in data if p["code"] not in existing]
         if not missing:
+            self._builtins_checked = True
             return
         home = require_home()
         with self._store.database.atomic():
@@ -323,6 +328,7 @@ class RosterService:
                     origin=home.code,
                     updated_at=self._now(),
                 )
+        self._builtins_checked = True
 
     # -- rosters ---------------------------------------------------------------------------
 
@@ -691,11 +697,10 @@ class RosterService:
             row.phone = clean.phone[0]
             row.village_group = clean.village_group[0]
             row.remarks = clean.remarks[0]
-            row.version += 1
-            row.updated_at = self._now()
-            row.save()
             row.quantity = _from_e4(clean.quantity_e4[0])
             row.standard = _from_e4(clean.standard_e4[0])
+            row.version += 1
+            row.updated_at = self._now()
             row.save()
             totals = self.totals(roster.id)
             self._store.database.execute_sql(

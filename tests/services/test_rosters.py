@@ -305,3 +305,30 @@ def test_programme_settings(rosters, gengdi, gengdi_workbook):
             gengdi.id, standard=None, notice_rule="calendar", notice_days=0, masking={}
         )
     assert rosters.program("gengdi").notice_rule == "workdays"  # refused changes left it as it was
+
+
+def test_cancelled_import_leaves_nothing(rosters, gengdi, gengdi_workbook):
+    from gkdesk.domain.errors import Cancelled
+
+    calls = []
+
+    def cancel_after_checks():
+        calls.append(1)
+        return len(calls) >= 2  # let the checks pass, stop after the rows are written
+
+    with pytest.raises(Cancelled):
+        rosters.import_roster(
+            gengdi_workbook(5), gengdi.id, VILLAGE, "2025", cancelled=cancel_after_checks
+        )
+    assert RosterRow.select().count() == 0 and RosterEntryRow.select().count() == 0
+    assert "户主姓名" not in rosters.program("gengdi").column_map.values()
+
+
+def test_programme_lookups_read_the_builtin_file_once(rosters, monkeypatch):
+    from gkdesk.services import rosters as rosters_module
+
+    rosters.programs()
+    monkeypatch.setattr(
+        rosters_module, "resource_dir", lambda: (_ for _ in ()).throw(AssertionError("read again"))
+    )
+    assert rosters.program("gengdi").name == "耕地地力保护补贴"
