@@ -45,6 +45,7 @@ from bench.harness import (
     write_child_json,
     write_child_result,
 )
+from gkdesk.services.rosters import _ENTRY_COLUMNS as ENTRY_COLUMNS
 
 WINDOW_SIZE = (1280, 800)
 FLOOR_TABLE = (40, 9)  # rows x columns: a screenful of the roster table
@@ -216,8 +217,8 @@ class Import(Scenario):
         ]
         t2 = time.perf_counter()
         sql = (
-            f"INSERT INTO scratch ({', '.join(fx.ENTRY_COLUMNS)}) "
-            f"VALUES ({', '.join('?' * len(fx.ENTRY_COLUMNS))})"
+            f"INSERT INTO scratch ({', '.join(ENTRY_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(ENTRY_COLUMNS))})"
         )
         conn.execute("BEGIN")
         conn.executemany(sql, records)

@@ -80,26 +80,7 @@ REGIONS = tuple(
     )
 )
 # roster_entry's columns as the import writes them (all but id, version, deleted): 18 values.
-ENTRY_COLUMNS = (
-    "uuid",
-    "origin",
-    "updated_at",
-    "roster_id",
-    "seq",
-    "source_row",
-    "name",
-    "id_number",
-    "household_size",
-    "quantity_e4",
-    "standard_e4",
-    "amount_fen",
-    "account",
-    "bank",
-    "phone",
-    "village_group",
-    "remarks",
-    "extra",
-)
+
 FIRST_BIRTH = date(1940, 1, 1)
 BIRTH_DAYS = (date(2000, 12, 31) - FIRST_BIRTH).days + 1  # 22,281, coprime with 7,919
 
