@@ -218,6 +218,9 @@ class PostingRow(SyncedRow):
     created_at = DateTimeField(default=now)
     posted_at = DateTimeField(null=True)
     archived_at = DateTimeField(null=True)
+    due_on = DateField(null=True)
+    posted_note = TextField(default="")
+    review_comment = TextField(default="")
 
     class Meta:
         table_name = "posting"

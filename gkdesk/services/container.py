@@ -12,12 +12,39 @@ from gkdesk.db.store import Store
 
 
 class Services:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, username: str | None = None) -> None:
         self.store = store
+        self._username = username
+
+    @cached_property
+    def accounts(self):
+        from gkdesk.services.accounts import AccountService
+
+        return AccountService(self.store)
+
+    def actor(self):
+        """The person working now (the first 管理员 until signing in exists)."""
+        return self._actor
+
+    @cached_property
+    def _actor(self):
+        return self.accounts.session_person(self._username)
+
+    @cached_property
+    def calendar(self):
+        from gkdesk.services.calendar import CalendarService
+
+        return CalendarService(self.store)
+
+    @cached_property
+    def postings(self):
+        from gkdesk.services.postings import PostingService
+
+        return PostingService(self.store, self.actor, self.ledger, self.rosters)
 
     @classmethod
-    def build(cls, store: Store) -> Services:
-        return cls(store)
+    def build(cls, store: Store, username: str | None = None) -> Services:
+        return cls(store, username)
 
     @cached_property
     def setup(self):

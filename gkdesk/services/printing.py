@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
-from gkdesk.db.models import (
-    AppSettingRow,
-    CalendarOverrideRow,
-    CalendarYearRow,
-    OrgUnitRow,
-    PostingRow,
-)
+from gkdesk.db.models import AppSettingRow, OrgUnitRow, PostingRow
 from gkdesk.db.store import Store
 from gkdesk.domain.errors import FieldError, NotFoundError
 from gkdesk.domain.masking import PROFILES, PUBLIC_PROFILES
 from gkdesk.domain.money import amount_in_words, format_fen_grouped
+from gkdesk.domain.posting import notice_window
 from gkdesk.domain.roster import LABELS, format_scaled
-from gkdesk.domain.workdays import DayOverride, WorkdayCalendar
+from gkdesk.domain.workdays import WorkdayCalendar
+from gkdesk.services.calendar import load_calendar
 from gkdesk.services.rosters import RosterService
 from gkdesk.services.settings_store import get_setting, set_setting
 from gkdesk.services.units import require_home
@@ -93,20 +89,11 @@ class PrintService:
         return find_cjk_font(path) if path else None
 
     def calendar(self) -> WorkdayCalendar:
-        overrides = [
-            DayOverride(r.day, r.is_workday, r.name)
-            for r in CalendarOverrideRow.select().where(~CalendarOverrideRow.deleted)
-        ]
-        years = [r.year for r in CalendarYearRow.select().where(~CalendarYearRow.deleted)]
-        return WorkdayCalendar(overrides, years)
+        return load_calendar()
 
     def notice_period(self, start: date, days: int, rule: str) -> date:
         """The last day of a 公示期 of ``days`` counted as calendar days or working days."""
-        if days < 1:
-            raise FieldError("公示天数", days, "公示天数至少为1天。")
-        if rule == "workdays":
-            return self.calendar().add_workdays(start, days).due
-        return start + timedelta(days=days)
+        return notice_window(self.calendar(), start, days, rule).end
 
     def roster_sheet(self, roster_id: int, options: PrintOptions):
         """A roster as the notice pinned on the village board, masked for the chosen channel."""

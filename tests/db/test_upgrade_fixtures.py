@@ -35,3 +35,21 @@ def test_released_schema_upgrades_with_data(fixture, tmp_path):
         store.close()
     version = int(fixture.stem.removeprefix("schema_v"))
     assert list(layout.backups.glob(f"*before-v{version + 1}*.db")), "no backup before upgrading"
+
+
+def test_upgrade_indexes_existing_postings_for_search(tmp_path):
+    """Postings written before full-text search existed are found after the upgrade."""
+    layout = DataLayout(tmp_path / "data")
+    layout.root.mkdir()
+    shutil.copy(FIXTURES / "schema_v2.db", layout.database)
+    store = open_store(layout)
+    try:
+        title = PostingRow.select().where(PostingRow.kind == "text").first().title
+        fragment = title[2:6]
+        hits = store.database.execute_sql(
+            "SELECT rowid FROM posting_fts WHERE posting_fts MATCH ?", (f'"{fragment}"',)
+        ).fetchall()
+        expected = {r.id for r in PostingRow.select() if fragment in r.title or fragment in r.body}
+        assert expected and {h[0] for h in hits} == expected
+    finally:
+        store.close()
