@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -111,7 +112,8 @@ class Context:
 
             store = open_store(self.layout, progress=self.progress)
             configure_logging(self.layout.logs)
-            self._services = Services.build(store)
+            # Until signing in exists, GKDESK_USER names the account the command acts as.
+            self._services = Services.build(store, os.environ.get("GKDESK_USER") or None)
         return self._services
 
     def close(self) -> None:
@@ -589,6 +591,12 @@ COMMANDS: dict[str, Callable[[Context], Outcome]] = {
     "catalog ledger": cmd_catalog_ledger,
 }
 
+# Postings and the calendar live in their own module; it needs Context and Outcome above.
+from gkdesk.cli_postings import COMMANDS as _POSTING_COMMANDS  # noqa: E402
+from gkdesk.cli_postings import add_parsers as add_posting_parsers  # noqa: E402
+
+COMMANDS.update(_POSTING_COMMANDS)
+
 _LEVELS = ["township", "county"]
 _LEVEL_HELP = "，".join(f"{lv}={LEVEL_LABELS[lv]}" for lv in _LEVELS)
 
@@ -778,6 +786,7 @@ def build_parser() -> ChineseArgumentParser:
         )
         p.add_argument("--phone", metavar="电话", help="监督举报电话")
         p.add_argument("--font", metavar="字体文件", help="使用指定的中文字体文件（.ttf/.ttc）")
+    add_posting_parsers(sub, ChineseArgumentParser)
     return parser
 
 
@@ -837,8 +846,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         _print_json(out, {"ok": True, "command": key, "result": outcome.data})
     else:
-        for line in outcome.lines:
-            print(line, file=out)
+        try:
+            for line in outcome.lines:
+                print(line, file=out)
+        except BrokenPipeError:  # `gkdesk posting list | more` closed early: not an error
+            pass
     return EXIT_OK
 
 

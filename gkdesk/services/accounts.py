@@ -88,14 +88,19 @@ class AccountService:
                 if row is None:
                     raise NotFoundError(f"找不到用户名为“{username}”的账号。")
                 return to_person(row)
-            row = (
-                UserAccountRow.select()
-                .where(UserAccountRow.active, UserAccountRow.role == "admin")
-                .order_by(UserAccountRow.id)
-                .first()
-            )
-            if row is None:
-                row = UserAccountRow.create(
-                    username=FIRST_ADMIN, display_name="管理员", role="admin", password_hash=""
-                )
-            return to_person(row)
+            return to_person(ensure_first_admin())
+
+
+def ensure_first_admin() -> UserAccountRow:
+    """The first active 管理员, made if the installation has none (inside the caller's transaction)."""
+    row = (
+        UserAccountRow.select()
+        .where(UserAccountRow.active, UserAccountRow.role == "admin")
+        .order_by(UserAccountRow.id)
+        .first()
+    )
+    if row is None:
+        row = UserAccountRow.create(
+            username=FIRST_ADMIN, display_name="管理员", role="admin", password_hash=""
+        )
+    return row

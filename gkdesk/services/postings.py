@@ -217,6 +217,18 @@ class ItemReminder:
     due: date | None
     posting_id: int | None = None  # an unfinished posting already started for it
 
+    @property
+    def what(self) -> str:
+        """「2025年10月村级财务收支明细」; standing items have no period to name."""
+        period = "" if self.period_label in ("", "长期") else self.period_display
+        return f"{period}{self.item_title}"
+
+    @property
+    def due_text(self) -> str:
+        if self.due is None:
+            return "长期公开事项，尚未公开"
+        return f"应于{self.due:%Y-%m-%d}前公开"
+
 
 @dataclass(frozen=True)
 class ObjectionReminder:

@@ -15,6 +15,7 @@ from gkdesk.domain.areacode import UnitLevel, level_of_code, validate_code
 from gkdesk.domain.errors import AlreadyInitialisedError, FieldError, ValidationError
 from gkdesk.domain.units import Unit
 from gkdesk.paths import resource_dir
+from gkdesk.services.accounts import ensure_first_admin
 from gkdesk.services.settings_store import (
     HOME_UNIT_CODE,
     INITIALISED_AT,
@@ -134,6 +135,7 @@ class SetupService:
                 )
             self._create_unit(request.code, request.name, request.level, parent, request.code)
             self._mark_initialised(request.code)
+            ensure_first_admin()
         return self.home_unit()
 
     def load_demo(
@@ -182,6 +184,7 @@ class SetupService:
                 if progress:
                     progress(done, total, f"已载入 {township['name']}")
             self._mark_initialised(home_code)
+            ensure_first_admin()
             if content:
                 from gkdesk.services.catalogs import CatalogService
                 from gkdesk.services.demo import fill_demo_content
