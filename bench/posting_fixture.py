@@ -623,7 +623,7 @@ def _fill_defaults(rows: list[dict]) -> list[dict]:
 
 
 def _add_postings(rng, units, items, people, now) -> dict:
-    from peewee import chunked
+    from peewee import chunked, fn
 
     from gkdesk.db.models import PostingAttachmentRow, PostingObjectionRow, PostingRow, new_uuid
 
@@ -683,7 +683,7 @@ def _add_postings(rng, units, items, people, now) -> dict:
     if reopened:
         PostingRow.update(status="posted").where(PostingRow.id.in_(reopened)).execute()
     statuses = dict(
-        PostingRow.select(PostingRow.status, PostingRow.id.count()).group_by(1).tuples()
+        PostingRow.select(PostingRow.status, fn.COUNT(PostingRow.id)).group_by(1).tuples()
     )
     return {
         "by_status": statuses,

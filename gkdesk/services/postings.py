@@ -207,6 +207,22 @@ class Review:
 
 
 @dataclass(frozen=True)
+class ItemChoice:
+    id: int
+    catalog_name: str
+    path: str
+    cadence: str | None
+    period_label: str
+
+
+@dataclass(frozen=True)
+class PostingChoices:
+    units: tuple[tuple[str, str, str], ...]  # (code, name, level)
+    items: dict[int, ItemChoice]
+    items_by_unit: dict[str, tuple[int, ...]]
+
+
+@dataclass(frozen=True)
 class ItemReminder:
     unit_code: str
     unit_name: str
@@ -502,6 +518,43 @@ class PostingService:
                 kind=row.kind,
             ),
         )
+
+    # -- choices for the window -------------------------------------------------------------
+
+    def choices(self, today: date | None = None) -> PostingChoices:
+        """Units of the home subtree and the directory items each is expected to disclose."""
+        ledger = self._ledger.ledger(today=today or self.today())
+        items = {
+            item.id: ItemChoice(
+                item.id,
+                item.catalog_name,
+                " / ".join(item.path),
+                item.cadence.value if item.cadence else None,
+                item.period.label,
+            )
+            for item in ledger.items
+        }
+        by_unit: dict[str, list[int]] = {}
+        for u, i in sorted(ledger.cells):
+            by_unit.setdefault(ledger.units[u].code, []).append(ledger.items[i].id)
+        units = [
+            (row.code, row.name, row.level)
+            for row in subtree_query(require_home(), include_closed=False).order_by(OrgUnitRow.code)
+        ]
+        return PostingChoices(tuple(units), items, {k: tuple(v) for k, v in by_unit.items()})
+
+    def periods(self, item_id: int, today: date | None = None, count: int = 4) -> list[str]:
+        """Period labels a 零报告 or posting may be for: the current one first, then earlier."""
+        item = self._item(item_id)
+        cadence = Cadence(item.cadence) if item.cadence else None
+        period = reporting_period(cadence, today or self.today())
+        if cadence is None or not cadence.periodic:
+            return [period.label]
+        labels = [period.label]
+        while len(labels) < count:
+            period = reporting_period(cadence, period.start)
+            labels.append(period.label)
+        return labels
 
     # -- composing -------------------------------------------------------------------------
 

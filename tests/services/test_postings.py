@@ -447,3 +447,15 @@ def test_search_index_is_inside_the_database_file(world, store):
     with sqlite3.connect(store.layout.database) as conn:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert "posting_fts" in names
+
+
+def test_choices_list_each_units_expected_items_and_periods(world):
+    choices = world.service.choices()
+    codes = [code for code, _name, _level in choices.units]
+    assert world.village.code in codes
+    finance = world.item("村级财务收支明细")
+    assert finance.id in choices.items_by_unit[world.village.code]
+    assert choices.items[finance.id].path.endswith("村级财务收支明细")
+    assert world.service.periods(finance.id) == ["2025-10", "2025-09", "2025-08", "2025-07"]
+    standing = world.item("村民自治章程和村规民约")
+    assert world.service.periods(standing.id) == ["长期"]
