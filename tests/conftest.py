@@ -53,6 +53,9 @@ class FakePrompts:
         self.confirm_answers: list[bool] = []
         self.paths: list[Path | None] = []
         self.texts_to_enter: list[str | None] = []
+        self.items_to_choose: list[int | None] = []
+        self.file_lists: list[list[Path]] = []
+        self.offered_items: list[str] = []
 
     def _record(self, kind: str, title: str, text: str) -> None:
         self.calls.append((kind, title, text))
@@ -73,6 +76,15 @@ class FakePrompts:
     def ask_text(self, parent, title, label, text=""):
         self._record("ask_text", title, label)
         return self.texts_to_enter.pop(0) if self.texts_to_enter else None
+
+    def choose_item(self, parent, title, label, items):
+        self._record("choose_item", title, label)
+        self.offered_items = list(items)
+        return self.items_to_choose.pop(0) if self.items_to_choose else None
+
+    def open_files(self, parent, title, filters, start=None):
+        self._record("open_files", title, filters)
+        return self.file_lists.pop(0) if self.file_lists else []
 
     def choose_printer(self, parent, printer):
         self._record("choose_printer", "打印", "")

@@ -647,8 +647,10 @@ class PostingService:
 
     @staticmethod
     def _board_location(unit: OrgUnitRow) -> str:
-        if unit.level in ("village", "community"):
-            return f"{unit.name}村（居）务公开栏"
+        if unit.level == "village":
+            return f"{unit.name}村务公开栏"
+        if unit.level == "community":
+            return f"{unit.name}居务公开栏"
         return f"{unit.name}政务公开栏"
 
     def _validated(self, draft: PostingDraft) -> tuple[PostingDraft, OrgUnitRow, dict]:

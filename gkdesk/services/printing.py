@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -78,7 +78,8 @@ class PrintService:
                 raise FieldError(
                     "字体文件",
                     path,
-                    f"无法使用字体文件 {path}：{choice.warning or '不是可嵌入的中文 TrueType 字体'}",
+                    f"无法使用字体文件 {path}：不是可嵌入的中文 TrueType 字体（.ttf/.ttc）。"
+                    "字体设置没有改变。",
                 )
             set_setting(PDF_FONT, str(path))
 
@@ -211,6 +212,22 @@ class PrintService:
         row = PostingRow.get_or_none(PostingRow.id == posting_id, ~PostingRow.deleted)
         if row is None:
             raise NotFoundError(f"找不到编号为 {posting_id} 的公示记录。")
+        options = replace(
+            options,
+            handler=options.handler or (row.author.display_name if row.author_id else ""),
+            reviewer=options.reviewer or (row.reviewer.display_name if row.reviewer_id else ""),
+        )
+        if row.kind == "roster" and row.roster_id is not None:
+            # A list notice prints its roster, over the 公示期 recorded on the posting.
+            return self.roster_sheet(
+                row.roster_id,
+                replace(
+                    options,
+                    notice_from=options.notice_from or row.notice_start,
+                    notice_days=options.notice_days or row.notice_days,
+                    long_term=options.long_term or row.notice_rule == "long_term",
+                ),
+            )
         unit = row.unit
         home = require_home()
         template = load_template("text_notice")

@@ -122,7 +122,10 @@ class MainWindow(QMainWindow):
             index = [entry.key for entry in NAV_ENTRIES].index(key)
             entry = NAV_ENTRIES[index]
             if key == "home":
-                page: QWidget = HomePage(self._services.overview, self._tasks, self)
+                page: QWidget = HomePage(
+                    self._services.overview, self._tasks, self, reminders=self._reminders
+                )
+                page.reminder_activated.connect(self._on_home_reminder_activated)
             elif key == "catalog":
                 # Pages other than 首页 are imported when first opened, keeping start-up light.
                 from gkdesk.ui.pages.catalog_page import CatalogPage
@@ -132,6 +135,14 @@ class MainWindow(QMainWindow):
                 from gkdesk.ui.pages.roster_page import RosterPage
 
                 page = RosterPage(self._services, self._tasks, self._prompts, self)
+            elif key == "postings":
+                from gkdesk.ui.pages.postings_page import PostingsPage
+
+                page = PostingsPage(self._services, self._tasks, self._prompts, self)
+            elif key == "settings":
+                from gkdesk.ui.pages.settings_page import SettingsPage
+
+                page = SettingsPage(self._services, self._tasks, self._prompts, self)
             else:
                 page = PlaceholderPage(entry.label, entry.purpose, self)
             page.setObjectName(f"{key}_page")
@@ -141,6 +152,25 @@ class MainWindow(QMainWindow):
             stand_in.deleteLater()
             self._pages[key] = page
         return self._pages[key]
+
+    def _reminders(self):
+        """Runs on the database lane: move ended periods on, then list what needs doing."""
+        if self._services.overview.home_unit() is None:
+            return None  # nothing to remind of before setup (and nothing more to import)
+        postings = self._services.postings
+        postings.advance()
+        return postings.reminders()
+
+    @Slot(object)
+    def _on_home_reminder_activated(self, target) -> None:
+        kind, value = target
+        self.show_page("postings")
+        page = self.page("postings")
+        if kind == "posting":
+            page.open_posting(value)
+        else:
+            unit_code, item_id = value
+            page.new_for_item(unit_code, item_id)
 
     @property
     def pages(self) -> dict[str, QWidget]:

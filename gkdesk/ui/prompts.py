@@ -52,6 +52,24 @@ class Prompts:
         value, ok = QInputDialog.getText(parent, title, label, text=text)
         return value if ok else None
 
+    def choose_item(
+        self, parent: QWidget | None, title: str, label: str, items: list[str]
+    ) -> int | None:
+        """The index of the entry the clerk picks from ``items``; None if cancelled."""
+        from PySide6.QtWidgets import QInputDialog
+
+        value, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
+        return items.index(value) if ok and value in items else None
+
+    def open_files(
+        self, parent: QWidget | None, title: str, filters: str, start: Path | None = None
+    ) -> list[Path]:
+        """Several files at once (e.g. the photos of one posted sheet); [] if cancelled."""
+        from PySide6.QtWidgets import QFileDialog
+
+        names, _ = QFileDialog.getOpenFileNames(parent, title, str(start or ""), filters)
+        return [Path(n) for n in names]
+
     def choose_printer(self, parent: QWidget | None, printer) -> bool:
         """The system print dialog (printer, paper, copies); False if the clerk cancels."""
         from PySide6.QtPrintSupport import QPrintDialog

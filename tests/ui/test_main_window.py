@@ -62,14 +62,93 @@ def test_keyboard_shortcut_switches_page(qtbot, window):
     assert window.ui.nav_list.currentRow() == 2
 
 
-@pytest.mark.parametrize("key", ["postings", "sync", "settings"])
-def test_unbuilt_pages_say_so_and_offer_no_buttons(window, key):
-    window.show_page(key)
-    page = window.pages[key]
+def test_unbuilt_sync_page_says_so_and_offers_no_buttons(window):
+    window.show_page("sync")
+    page = window.pages["sync"]
     assert window.ui.page_stack.currentWidget() is page
     text = " ".join(label.text() for label in page.findChildren(QLabel))
     assert "尚未开放" in text
     assert page.findChildren(QAbstractButton) == []
+
+
+def test_home_reminders_open_the_posting_or_start_one(qtbot, window, demo_services):
+    """A reminder is one activation away: an open objection opens its posting, a missing
+    item opens a new draft for that unit and item."""
+    from gkdesk.db.models import CatalogItemRow, OrgUnitRow, PostingObjectionRow, PostingRow
+    from gkdesk.ui.dialogs.posting_edit_dialog import PostingEditDialog
+
+    catalogs = demo_services.catalogs
+    village = catalogs.install_template("village")
+    catalogs.assign(village.id, unit_level="village")
+    unit = OrgUnitRow.select().where(OrgUnitRow.level == "village").first()
+    item = CatalogItemRow.get(CatalogItemRow.title == "村民自治章程和村规民约")
+    postings = demo_services.postings
+    draft = postings.draft_for_item(unit.code, item.id)
+    posting = postings.create(draft)
+    PostingRow.update(status="posted", posted_note="电子屏").where(
+        PostingRow.id == posting.id
+    ).execute()
+    PostingObjectionRow.create(
+        origin=unit.code,
+        posting=posting.id,
+        raised_by="张三",
+        received_on=postings.today(),
+        content="有误",
+        updated_at=postings.today(),
+    )
+    home = wait_for_counts(qtbot, window)
+    home.reminders = None
+    home.refresh()  # the window opened before the directory was assigned
+    tree = home.ui.reminder_tree
+    qtbot.waitUntil(
+        lambda: home.reminders is not None and tree.topLevelItemCount() > 0, timeout=5000
+    )
+    heads = {
+        tree.topLevelItem(i).text(0): tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
+    }
+    objection_head = next(h for t, h in heads.items() if t.startswith("未办结异议"))
+    assert "（1）" in objection_head.text(0)
+    tree.itemActivated.emit(objection_head.child(0), 0)
+    page = window.pages["postings"]
+    assert window.ui.page_stack.currentWidget() is page
+    assert page.current is not None and page.current.id == posting.id
+
+    home.reminders = None
+    window.show_page("home")
+    qtbot.waitUntil(
+        lambda: home.reminders is not None and tree.topLevelItemCount() > 0, timeout=5000
+    )
+    overdue_head = next(
+        tree.topLevelItem(i)
+        for i in range(tree.topLevelItemCount())
+        if tree.topLevelItem(i).text(0).startswith("逾期未公开")
+    )
+    missing = next(
+        overdue_head.child(i)
+        for i in range(overdue_head.childCount())
+        if "党组织设置和班子分工" in overdue_head.child(i).text(0)
+    )
+    asked = {}
+
+    def ask(draft, choices, prefill, window_for, submit, parent=None, title=""):
+        asked["draft"] = draft
+        return None
+
+    PostingEditDialog_ask = PostingEditDialog.ask
+    PostingEditDialog.ask = staticmethod(ask)
+    try:
+        tree.itemActivated.emit(missing, 0)
+    finally:
+        PostingEditDialog.ask = PostingEditDialog_ask
+    assert "党组织设置和班子分工" in asked["draft"].title
+    assert window.ui.page_stack.currentWidget() is page
+
+
+def test_settings_page_is_built(window):
+    window.show_page("settings")
+    page = window.pages["settings"]
+    assert window.ui.page_stack.currentWidget() is page
+    assert page.findChildren(QAbstractButton)
 
 
 def test_about_names_version_and_data_file(window, prompts, demo_services):
