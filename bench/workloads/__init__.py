@@ -8,6 +8,9 @@ from bench.workloads import (
     pdf_floor,
     pdf_linear,
     pdf_small,
+    posting_matrix,
+    posting_reminders,
+    posting_search,
     roster_import,
     roster_memory,
     roster_open,
@@ -24,4 +27,7 @@ MODULES = (
     pdf_linear,
     pdf_floor,
     pdf_small,
+    posting_search,
+    posting_reminders,
+    posting_matrix,
 )

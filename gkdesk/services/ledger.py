@@ -11,11 +11,12 @@ from gkdesk.db.models import (
     CatalogItemRow,
     CatalogRow,
     OrgUnitRow,
-    PostingRow,
 )
 from gkdesk.db.store import Store
 from gkdesk.domain.catalog import (
+    STATUS_DONE,
     STATUS_OVERDUE,
+    STATUS_ZERO,
     STATUSES,
     Cadence,
     Period,
@@ -134,20 +135,23 @@ class LedgerService:
             ]
             for cid in catalogs
         }
-        expected: dict[int, set[int]] = {}  # unit id -> item ids
+        expected: dict[int, frozenset[int]] = {}  # unit id -> item ids
+        unit_keys = [(u.id, u.level) for u in unit_rows]
         for a in assignments:
             if a.catalog_id not in catalogs:
                 continue
-            leaves = (
+            leaves = frozenset(
                 catalog_leaves[a.catalog_id]
                 if a.item_id is None
                 else (leaves_under(a.item_id) if a.item_id in by_id else [])
             )
-            for unit in unit_rows:
-                if (a.unit_id is not None and a.unit_id == unit.id) or (
-                    a.unit_id is None and a.unit_level == unit.level
+            for unit_id, level in unit_keys:
+                if (a.unit_id is not None and a.unit_id == unit_id) or (
+                    a.unit_id is None and a.unit_level == level
                 ):
-                    expected.setdefault(unit.id, set()).update(leaves)
+                    # Units of one level usually share one assignment: share its set too.
+                    have = expected.get(unit_id)
+                    expected[unit_id] = leaves if have is None else have | leaves
         units = [u for u in unit_rows if u.id in expected]
         item_ids = sorted(
             {i for ids in expected.values() for i in ids},
@@ -170,18 +174,22 @@ class LedgerService:
         item_index = {item.id: n for n, item in enumerate(items)}
         unit_index = {unit.id: n for n, unit in enumerate(units)}
         disclosed, zero = self._postings([u.id for u in units], items)
+        # A cell's status depends on its item alone unless the unit disclosed or reported
+        # zero, so each item's "nothing yet" status is worked out once, not once per unit.
+        idle = [
+            cell_status(item.cadence, item.period, today, disclosed=False, zero_report=False)
+            for item in items
+        ]
         cells: dict[tuple[int, int], str] = {}
         for unit in units:
+            u = unit_index[unit.id]
             for item_id in expected[unit.id]:
-                item = items[item_index[item_id]]
-                key = (unit.id, item_id)
-                cells[(unit_index[unit.id], item_index[item_id])] = cell_status(
-                    item.cadence,
-                    item.period,
-                    today,
-                    disclosed=key in disclosed,
-                    zero_report=key in zero,
-                )
+                cells[(u, item_index[item_id])] = idle[item_index[item_id]]
+        for done, status in ((zero, STATUS_ZERO), (disclosed, STATUS_DONE)):
+            for unit_id, item_id in done:
+                key = (unit_index.get(unit_id), item_index.get(item_id))
+                if key in cells:
+                    cells[key] = status
         codes = {u.id: u.code for u in unit_rows}
         unit_values = tuple(
             Unit(code=u.code, name=u.name, level=u.level, parent_code=codes.get(u.parent_id))
@@ -189,32 +197,32 @@ class LedgerService:
         )
         return Ledger(today, unit_values, tuple(items), cells)
 
-    @staticmethod
-    def _postings(unit_ids: list[int], items: list[LedgerItem]) -> tuple[set, set]:
+    def _postings(self, unit_ids: list[int], items: list[LedgerItem]) -> tuple[set, set]:
         """(unit, item) pairs disclosed and zero-reported in each item's current period."""
         if not unit_ids or not items:
             return set(), set()
         labels = {item.id: item.period.label for item in items}
         standing = {item.id for item in items if item.cadence in (Cadence.LONG_TERM, Cadence.ONCE)}
-        query = (
-            PostingRow.select(
-                PostingRow.unit,
-                PostingRow.item,
-                PostingRow.kind,
-                PostingRow.status,
-                PostingRow.period_label,
-            )
-            .where(
-                ~PostingRow.deleted,
-                PostingRow.unit.in_(unit_ids),
-                PostingRow.item.in_(list(labels)),
-                PostingRow.status.in_(ZERO_STATES),
-            )
-            .tuples()
+        units = set(unit_ids)
+        # One pass over the posting_ledger index (it holds every column read here); the
+        # unit and item checks are cheaper in Python than as IN lists of hundreds of ids.
+        marks = ", ".join("?" for _ in ZERO_STATES)
+        current = sorted(set(labels.values()))
+        label_marks = ", ".join("?" for _ in current)
+        # Postings of earlier periods are passed over inside the index, not in Python.
+        cursor = self._store.database.execute_sql(
+            "SELECT unit_id, item_id, kind, status, period_label FROM posting "
+            f"WHERE deleted = 0 AND status IN ({marks}) AND item_id IS NOT NULL "
+            f"AND (period_label IN ({label_marks}) OR item_id IN "
+            f"({', '.join(str(int(i)) for i in standing) or 'NULL'}))",
+            (*ZERO_STATES, *current),
         )
         disclosed, zero = set(), set()
-        for unit_id, item_id, kind, status, label in query:
-            if item_id not in standing and label != labels[item_id]:
+        for unit_id, item_id, kind, status, label in cursor:
+            expected = labels.get(item_id)
+            if expected is None or unit_id not in units:
+                continue
+            if item_id not in standing and label != expected:
                 continue
             if kind == "zero":
                 zero.add((unit_id, item_id))

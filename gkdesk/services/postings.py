@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -308,8 +309,12 @@ class PostingService:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def _subtree_ids(self):
-        return subtree_query(require_home()).select(OrgUnitRow.id)
+    @staticmethod
+    def _subtree_prefix() -> str:
+        # Filtering on the joined unit's code lets SQLite start from the postings' own
+        # indexes; an IN over unit ids made it walk every posting of every unit.
+        home = require_home()
+        return subtree_prefix(home.code, home.level)
 
     def _row(self, posting_id: int) -> PostingRow:
         row = PostingRow.get_or_none(PostingRow.id == posting_id, ~PostingRow.deleted)
@@ -358,7 +363,7 @@ class PostingService:
             .join(OrgUnitRow, on=PostingRow.unit == OrgUnitRow.id)
             .switch(PostingRow)
             .join(CatalogItemRow, JOIN.LEFT_OUTER, on=PostingRow.item == CatalogItemRow.id)
-            .where(~PostingRow.deleted, PostingRow.unit.in_(self._subtree_ids()))
+            .where(~PostingRow.deleted, OrgUnitRow.code.startswith(self._subtree_prefix()))
         )
 
     @staticmethod
@@ -438,14 +443,16 @@ class PostingService:
         if not words:
             raise FieldError("检索词", text, "请输入要检索的文字。")
         long_words = [w for w in words if len(w) >= 3]
-        short_words = [w for w in words if len(w) < 3]
         clauses, params = ["p.deleted = 0"], []
         if long_words:
             # Trigram phrases find any substring of three or more characters via the index.
             clauses.append("p.id IN (SELECT rowid FROM posting_fts WHERE posting_fts MATCH ?)")
-            params.append(" AND ".join('"' + w.replace('"', '""') + '"' for w in long_words))
-        for word in short_words:
-            # One or two characters are below the trigram size: compare the text directly.
+            params.append(" AND ".join(_phrase(w) for w in long_words))
+        for word in (w for w in words if len(w) == 2):
+            clauses.append(self._pair_clause(word, params))
+        for word in (w for w in words if len(w) == 1):
+            # A single character is in most postings anyway: the newest matches come first
+            # along the created_at index, so the scan stops after the rows it shows.
             pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             clauses.append("(p.title LIKE ? ESCAPE '\\' OR p.body LIKE ? ESCAPE '\\')")
             params.extend([pattern, pattern])
@@ -457,6 +464,31 @@ class PostingService:
         )
         params.extend([subtree_prefix(home.code, home.level) + "%", limit])
         return [r[0] for r in self._store.database.execute_sql(sql, params).fetchall()]
+
+    def _pair_clause(self, word: str, params: list) -> str:
+        """Postings containing a two-character word, through the trigram index.
+
+        Every occurrence followed by another character starts some trigram, and the index
+        lists its trigrams in order; an occurrence at the very end of a title or body has
+        none, so the last two characters are indexed on their own.
+        """
+        key = word.lower()
+        terms = [
+            row[0]
+            for row in self._store.database.execute_sql(
+                "SELECT term FROM posting_fts_terms WHERE term >= ? AND term < ?",
+                (key, key + "\U0010ffff"),
+            ).fetchall()
+        ]
+        params.extend([key, key])
+        tails = (
+            "SELECT id FROM posting WHERE lower(substr(title, -2)) = ? "
+            "UNION SELECT id FROM posting WHERE lower(substr(body, -2)) = ?"
+        )
+        if not terms:
+            return f"p.id IN ({tails})"
+        params.insert(len(params) - 2, " OR ".join(_phrase(t) for t in terms))
+        return f"p.id IN (SELECT rowid FROM posting_fts WHERE posting_fts MATCH ? UNION {tails})"
 
     def get(self, posting_id: int) -> Posting:
         row = self._row(posting_id)
@@ -1158,23 +1190,24 @@ class PostingService:
 
         today = today or self.today()
         ledger = self._ledger.ledger(today=today)
+        soon = {
+            i
+            for i, item in enumerate(ledger.items)
+            if item.period.due is not None and 0 <= (item.period.due - today).days <= 7
+        }
+        # Sort keys as plain tuples (due date, unit in code order, item): compared in C.
+        due_key = [(item.period.due or date.min).toordinal() for item in ledger.items]
         due_soon, overdue = [], []
         for (u, i), status in ledger.cells.items():
-            item = ledger.items[i]
-            due = item.period.due
             if status == STATUS_OVERDUE:
-                overdue.append((u, i))
-            elif status == STATUS_PENDING and due is not None and 0 <= (due - today).days <= 7:
-                due_soon.append((u, i))
+                overdue.append((due_key[i], u, i))
+            elif status == STATUS_PENDING and i in soon:
+                due_soon.append((due_key[i], u, i))
         counts = {"overdue": len(overdue), "due_soon": len(due_soon)}
-
-        def key(cell):
-            item = ledger.items[cell[1]]
-            return (item.period.due or date.min, ledger.units[cell[0]].code, cell[1])
-
-        overdue.sort(key=key)
-        due_soon.sort(key=key)
-        shown = overdue[:limit] + due_soon[:limit]
+        # Only the first ``limit`` of each are shown: no need to sort thousands of cells.
+        overdue = [t[1:] for t in heapq.nsmallest(limit, overdue)]
+        due_soon = [t[1:] for t in heapq.nsmallest(limit, due_soon)]
+        shown = overdue + due_soon
         started = self._started(ledger, shown)
 
         def reminder(cell) -> ItemReminder:
@@ -1190,16 +1223,12 @@ class PostingService:
                 started.get((unit.code, item.id, item.period.label)),
             )
 
-        ending = self._summaries(
-            self._summary_query()
-            .where(PostingRow.status == rules.POSTED, PostingRow.notice_end == today)
-            .order_by(PostingRow.id)
+        ending_query = self._summary_query().where(
+            PostingRow.status == rules.POSTED, PostingRow.notice_end == today
         )
-        awaiting = self._summaries(
-            self._summary_query()
-            .where(PostingRow.status == rules.PENDING)
-            .order_by(PostingRow.created_at)
-        )
+        awaiting_query = self._summary_query().where(PostingRow.status == rules.PENDING)
+        ending = self._summaries(ending_query.order_by(PostingRow.id).limit(limit))
+        awaiting = self._summaries(awaiting_query.order_by(PostingRow.created_at).limit(limit))
         objections = [
             ObjectionReminder(oid, pid, title, unit_name, raised_by, _as_date(received))
             for oid, pid, title, unit_name, raised_by, received in (
@@ -1214,19 +1243,20 @@ class PostingService:
                 .join(PostingRow)
                 .join(OrgUnitRow)
                 .where(
-                    ~PostingObjectionRow.closed,
+                    # "closed = 0", not "NOT closed": only the former can use the index.
+                    PostingObjectionRow.closed == False,  # noqa: E712
                     ~PostingObjectionRow.deleted,
                     ~PostingRow.deleted,
-                    PostingRow.unit.in_(self._subtree_ids()),
+                    OrgUnitRow.code.startswith(self._subtree_prefix()),
                 )
                 .order_by(PostingObjectionRow.received_on)
                 .tuples()
             )
         ]
         counts.update(
-            ending_today=len(ending),
+            ending_today=ending_query.count() if len(ending) == limit else len(ending),
             open_objections=len(objections),
-            awaiting_review=len(awaiting),
+            awaiting_review=awaiting_query.count() if len(awaiting) == limit else len(awaiting),
         )
         return Reminders(
             today=today,
@@ -1262,6 +1292,11 @@ class PostingService:
         for code, item_id, label, pid in query:
             out.setdefault((code, item_id, label), pid)
         return out
+
+
+def _phrase(text: str) -> str:
+    """An FTS5 phrase that matches ``text`` literally (quotes doubled)."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 def _attachment(a: PostingAttachmentRow) -> Attachment:

@@ -459,3 +459,28 @@ def test_choices_list_each_units_expected_items_and_periods(world):
     assert world.service.periods(finance.id) == ["2025-10", "2025-09", "2025-08", "2025-07"]
     standing = world.item("村民自治章程和村规民约")
     assert world.service.periods(standing.id) == ["长期"]
+
+
+def test_two_character_words_are_found_wherever_they_stand(world):
+    from dataclasses import replace
+
+    base = world.service.draft_for_item(world.village.code, world.item("村级财务收支明细").id)
+    make = world.service.create
+    middle = make(replace(base, title="关于低保对象的公示", body="无"))
+    title_end = make(replace(base, title="关于调整低保", body="无"))
+    body_end = make(replace(base, title="关于调整的公示", body="本次调整涉及低保"))
+    whole = make(replace(base, title="低保", body="无"))
+    other = make(replace(base, title="关于保护耕地的公示", body="低 保"))
+    found = {p.id for p in world.service.search("低保")}
+    assert found == {middle.id, title_end.id, body_end.id, whole.id}
+    assert other.id not in found
+    assert {p.id for p in world.service.search("GB")} == set()
+    latin = make(replace(base, title="执行GB 11643标准", body="无"))
+    assert [p.id for p in world.service.search("gb")] == [latin.id]
+    assert {p.id for p in world.service.search("保")} == {
+        middle.id,
+        title_end.id,
+        body_end.id,
+        whole.id,
+        other.id,
+    }

@@ -31,6 +31,17 @@ STATEMENTS = [
         INSERT INTO posting_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
     END""",
     "INSERT INTO posting_fts (posting_fts) VALUES ('rebuild')",
+    # Two-character words ("低保", "补贴") are shorter than a trigram: they are found through
+    # the index's own term list (every trigram that starts with the word) plus the last two
+    # characters of each title and body, the one place no such trigram exists.
+    "CREATE VIRTUAL TABLE posting_fts_terms USING fts5vocab(posting_fts, 'row')",
+    "CREATE INDEX posting_title_tail ON posting (lower(substr(title, -2)))",
+    "CREATE INDEX posting_body_tail ON posting (lower(substr(body, -2)))",
+    # Newest first: lists and one-character searches stop after the rows they show.
+    "CREATE INDEX posting_created ON posting (created_at, id)",
+    # What the 工作台账 reads for every cell, without touching the table.
+    """CREATE INDEX posting_ledger ON posting (status, item_id, unit_id, period_label, kind)
+        WHERE deleted = 0""",
 ]
 
 
