@@ -129,3 +129,23 @@ def test_font_setting_is_remembered_and_checked(demo_services, roster, tmp_path)
     assert demo_services.printing.font_setting() == system
     demo_services.printing.set_font_setting(None)
     assert demo_services.printing.font_setting() is None
+
+
+def test_list_posting_prints_its_roster_over_the_posting_period(demo_services, roster, tmp_path):
+    from dataclasses import replace
+
+    postings = demo_services.postings
+    draft = postings.draft_for_roster(roster.id)
+    assert draft.kind == "roster" and "耕地地力保护补贴" in draft.title
+    posting = postings.create(
+        replace(draft, notice_start=date(2025, 4, 25), notice_days=7, notice_rule="calendar")
+    )
+    result = demo_services.printing.print_posting(
+        posting.id, tmp_path / "名单公示.pdf", PrintOptions()
+    )
+    flat = re.sub(r"\s+", "", text_of(result.path))
+    assert "关于青山村2025年度耕地地力保护补贴发放情况的公示" in flat
+    assert "公示期：2025年4月25日至2025年5月2日" in flat
+    assert "经办人：管理员" in flat
+    for entry in demo_services.rosters.entries(roster.id, 0, 100):
+        assert entry.id_number not in flat

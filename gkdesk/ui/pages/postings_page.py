@@ -156,6 +156,7 @@ class PostingsPage(QWidget):
         self.open_photo_button = QPushButton("查看", evidence)
         self.remove_photo_button = QPushButton("移除", evidence)
         self.undo_photo_button = QPushButton("撤销移除", evidence)
+        self.undo_photo_button.setToolTip("把刚移除的照片放回（Ctrl+Z）")
         photo_buttons = QHBoxLayout()
         photo_buttons.addWidget(self.add_photo_button)
         photo_buttons.addWidget(self.open_photo_button)
@@ -242,6 +243,7 @@ class PostingsPage(QWidget):
         QShortcut(QKeySequence.StandardKey.New, self, activated=self._on_new_button_clicked)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.activate)
+        QShortcut(QKeySequence.StandardKey.Undo, self, activated=self._on_undo_photo_button_clicked)
         self._show(None)
 
     # -- loading ------------------------------------------------------------------------------
