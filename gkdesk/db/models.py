@@ -37,6 +37,9 @@ class BaseRow(Model):
 class SyncedRow(BaseRow):
     """A row that travels in exchange packages: identity, origin and version travel with it."""
 
+    # The version this row last left in (or arrived in) a package; smaller than ``version``
+    # means changed since.
+    sent_version = IntegerField(default=0)
     uuid = CharField(unique=True, default=new_uuid)
     origin = CharField()  # 区划代码 of the unit whose installation created the row
     version = IntegerField(default=1)
@@ -312,6 +315,72 @@ class SyncWatermarkRow(BaseRow):
         table_name = "sync_watermark"
 
 
+class InstallationKeyRow(BaseRow):
+    sign_private = TextField()
+    seal_private = TextField()
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        table_name = "installation_key"
+
+
+class TrustedKeyRow(BaseRow):
+    unit_code = CharField(unique=True)
+    unit_name = TextField()
+    sign_public = TextField()
+    seal_public = TextField()
+    fingerprint = TextField()
+    relation = CharField()
+    added_at = DateTimeField(default=now)
+
+    class Meta:
+        table_name = "trusted_key"
+
+
+class SyncHeldRow(BaseRow):
+    package_uuid = TextField()
+    origin = TextField()
+    table_name = TextField()
+    record_uuid = TextField()
+    record = TextField()
+    reason = TextField()
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        table_name = "sync_held"
+
+
+class SyncConflictRow(BaseRow):
+    package_uuid = TextField()
+    origin = TextField()
+    table_name = TextField()
+    record_uuid = TextField()
+    local = TextField()
+    incoming = TextField()
+    created_at = DateTimeField(default=now)
+    resolution = TextField(null=True)
+    resolved_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "sync_conflict"
+
+
+class SyncFeedbackRow(BaseRow):
+    direction = CharField()
+    unit_code = TextField()
+    package_uuid = TextField(default="")
+    table_name = TextField()
+    record_uuid = TextField()
+    title = TextField(default="")
+    outcome = CharField()
+    comment = TextField(default="")
+    created_at = DateTimeField(default=now)
+    sent_in = TextField(default="")
+
+    class Meta:
+        table_name = "sync_feedback"
+
+
 ALL_MODELS: list[type[BaseRow]] = [
     AppSettingRow,
     SchemaHistoryRow,
@@ -331,6 +400,11 @@ ALL_MODELS: list[type[BaseRow]] = [
     AuditEventRow,
     SyncPackageRow,
     SyncWatermarkRow,
+    InstallationKeyRow,
+    TrustedKeyRow,
+    SyncHeldRow,
+    SyncConflictRow,
+    SyncFeedbackRow,
 ]
 
 SYNCED_MODELS: list[type[SyncedRow]] = [m for m in ALL_MODELS if issubclass(m, SyncedRow)]

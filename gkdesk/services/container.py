@@ -93,3 +93,9 @@ class Services:
         from gkdesk.services.printing import PrintService
 
         return PrintService(self.store, self.rosters)
+
+    @cached_property
+    def exchange(self):
+        from gkdesk.services.exchange import ExchangeService
+
+        return ExchangeService(self.store)

@@ -759,7 +759,7 @@ class PostingService:
             row = self._row(posting_id)
             if row.status not in rules.EDITABLE:
                 raise ValidationError(
-                    f"公示“{row.title}”已{status_label(row.status)}，不能再修改。"
+                    f"公示“{row.title}”当前为“{status_label(row.status)}”，不能再修改。"
                     "如内容有误，请撤回后重新发布一条公示。"
                 )
             for key, value in values.items():

@@ -1,0 +1,307 @@
+"""USB packages between a real township installation and a real county installation.
+
+Each office is its own data directory and SQLite file; the test carries the package file
+from one to the other as a clerk carries a stick.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import zipfile
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from gkdesk.domain.errors import IntegrityError
+from gkdesk.paths import DataLayout
+
+TOWNSHIP = "220188100000"
+COUNTY = "220188000000"
+VILLAGE = "220188100201"
+
+
+@contextmanager
+def office(root: Path):
+    from gkdesk.db.store import open_store
+    from gkdesk.services.container import Services
+
+    store = open_store(DataLayout(root))
+    try:
+        yield Services.build(store)
+    finally:
+        store.close()
+
+
+def snapshot(root: Path) -> str:
+    """Every row of every table: equal snapshots mean the import changed nothing."""
+    with sqlite3.connect(root / "gkdesk.db") as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'posting_fts%'"
+            )
+        ]
+        digest = hashlib.sha256()
+        for table in sorted(tables):
+            for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1"):
+                digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+@pytest.fixture
+def offices(tmp_path, gengdi_workbook):
+    """A county and one of its townships, keys exchanged, the township with work to report."""
+    county, township = tmp_path / "county", tmp_path / "township"
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    with office(county) as c:
+        c.setup.load_demo("county", content=True)
+        c.exchange.export_key_file(stick / "county.gkkey")
+    with office(township) as t:
+        t.setup.load_demo("township", content=True)
+        t.exchange.trust_key_file(stick / "county.gkkey")
+        t.exchange.export_key_file(stick / "township.gkkey")
+        roster = t.rosters.import_roster(
+            gengdi_workbook(30), t.rosters.program("gengdi").id, VILLAGE, "2025"
+        )
+        postings = t.postings
+        draft = postings.draft_for_roster(roster.id)
+        posting = postings.create(replace(draft, notice_start=date(2025, 4, 25), notice_days=7))
+        photo = tmp_path / "board.jpg"
+        Image.new("RGB", (64, 48), (200, 20, 20)).save(photo)
+        postings.attach(posting.id, photo)
+    return county, township, stick
+
+
+def export_up(township: Path, stick: Path):
+    with office(township) as t:
+        return t.exchange.export_upward(stick)
+
+
+def test_round_trip_township_to_county(offices, gengdi_workbook):
+    county, township, stick = offices
+    result = export_up(township, stick)
+    assert result.path.exists() and result.path.parent == stick
+    assert result.outbox_copy.exists() and result.path.name.startswith(f"{TOWNSHIP}_0001_")
+    assert result.counts["roster_entry"] == 30 and result.counts["posting"] >= 1
+    with zipfile.ZipFile(result.path) as z:
+        readable = z.read("data/roster_entry.jsonl").decode()
+    with office(township) as t:
+        people = t.rosters.entries(t.rosters.list_rosters()[0].id, 0, 100)
+    for person in people:
+        assert person.id_number not in readable  # sealed to the county, never readable
+
+    with office(county) as c:
+        fingerprint = c.exchange.public_keys().fingerprint
+        before = snapshot(county)
+        with pytest.raises(IntegrityError) as info:
+            c.exchange.inspect(result.path)
+        assert info.value.check == "unknown_key" and info.value.fingerprint in str(info.value)
+        assert snapshot(county) == before
+        plan = c.exchange.inspect(result.path, trust_fingerprint=info.value.fingerprint)
+        assert plan.totals()["new"] >= 32 and not plan.applied
+        assert plan.by_table["roster_entry"]["new"] == 30
+        assert snapshot(county) == before  # the dry run changed nothing
+        applied = c.exchange.apply(result.path, trust_fingerprint=info.value.fingerprint)
+        assert applied.applied and applied.by_table == plan.by_table
+        assert fingerprint  # the county's own key is unaffected
+        rows = c.store.database.execute_sql(
+            "SELECT e.id_number FROM roster_entry e JOIN roster r ON r.id = e.roster_id "
+            "JOIN org_unit u ON u.id = r.unit_id WHERE u.code = ?",
+            (VILLAGE,),
+        ).fetchall()
+        assert sorted(r[0] for r in rows) == sorted(p.id_number for p in people)
+        posting = c.store.database.execute_sql(
+            "SELECT p.title, a.sha256 FROM posting p JOIN posting_attachment a ON a.posting_id = p.id"
+        ).fetchone()
+        assert "耕地地力保护补贴" in posting[0]
+        assert (c.store.layout.attachments / posting[1][:2] / posting[1]).exists()
+        status = {s.code: s for s in c.exchange.county_view()}[TOWNSHIP]
+        assert status.last_seq == 1 and status.key_registered and status.missing_seqs == ()
+
+        again = snapshot(county)
+        repeat = c.exchange.apply(result.path)
+        assert repeat.already_imported and "已导入过" in repeat.summary()
+        assert snapshot(county) == again
+
+
+def test_second_package_carries_only_changes_and_gaps_are_shown(offices):
+    county, township, stick = offices
+    first = export_up(township, stick)
+    with office(township) as t:
+        posting = next(p for p in t.postings.list() if p.status == "draft")
+        t.postings.update(
+            posting.id, replace(t.postings.get(posting.id).draft(), title="关于更正后的公示")
+        )
+        second = t.exchange.export_upward(stick)
+        t.postings.withdraw(posting.id, "重新公示")
+        third = t.exchange.export_upward(stick)
+    assert second.counts["posting"] == 1 and second.counts["roster_entry"] == 0
+    with office(county) as c:
+        try:
+            c.exchange.apply(first.path)
+        except IntegrityError as exc:
+            c.exchange.apply(first.path, trust_fingerprint=exc.fingerprint)
+        plan = c.exchange.apply(third.path)
+        assert plan.missing_seqs == [2] and "缺第2号包" in plan.summary()
+        assert {s.code: s for s in c.exchange.county_view()}[TOWNSHIP].missing_seqs == (2,)
+        late = c.exchange.apply(second.path)
+        assert late.missing_seqs == []
+        # The withdrawal (newer) is kept; the older edit arriving late does not undo it.
+        status = c.store.database.execute_sql(
+            "SELECT status, title FROM posting WHERE uuid = ?", (posting.uuid,)
+        ).fetchone()
+        assert status[0] == "withdrawn"
+
+
+def trust_and_apply(c, path):
+    try:
+        return c.exchange.apply(path)
+    except IntegrityError as exc:
+        if getattr(exc, "check", "") != "unknown_key":
+            raise
+        return c.exchange.apply(path, trust_fingerprint=exc.fingerprint)
+
+
+def test_record_changed_on_both_sides_becomes_a_conflict(offices):
+    county, township, stick = offices
+    first = export_up(township, stick)
+    with office(county) as c:
+        trust_and_apply(c, first.path)
+        uuid = c.store.database.execute_sql(
+            "SELECT uuid FROM posting WHERE status = 'draft' AND origin = ? LIMIT 1", (TOWNSHIP,)
+        ).fetchone()[0]
+        c.store.database.execute_sql(
+            "UPDATE posting SET title = '县里改过的标题', version = version + 1 WHERE uuid = ?",
+            (uuid,),
+        )
+    with office(township) as t:
+        row = next(p for p in t.postings.list() if p.uuid == uuid)
+        assert row.status == "draft"
+        t.postings.update(row.id, replace(t.postings.get(row.id).draft(), title="乡镇改过的标题"))
+        second = t.exchange.export_upward(stick)
+    with office(county) as c:
+        plan = c.exchange.apply(second.path)
+        assert plan.totals()["conflicts"] == 1
+        title = c.store.database.execute_sql(
+            "SELECT title FROM posting WHERE uuid = ?", (uuid,)
+        ).fetchone()[0]
+        assert title == "县里改过的标题"  # never silently overwritten
+        (conflict,) = c.exchange.conflicts()
+        c.exchange.resolve_conflict(conflict.id, "incoming")
+        title = c.store.database.execute_sql(
+            "SELECT title FROM posting WHERE uuid = ?", (uuid,)
+        ).fetchone()[0]
+        assert title == "乡镇改过的标题" and c.exchange.conflicts() == []
+
+
+def test_receipt_and_downward_directories_reach_the_township(offices):
+    county, township, stick = offices
+    first = export_up(township, stick)
+    with office(county) as c:
+        trust_and_apply(c, first.path)
+        c.exchange.trust_key_file(stick / "township.gkkey")
+        uuid = c.store.database.execute_sql(
+            "SELECT uuid FROM posting WHERE kind = 'roster'"
+        ).fetchone()[0]
+        c.exchange.request_return(uuid, "公示期应为7个工作日")
+        c.calendar.set_day(date(2027, 2, 6), False, "春节")
+        down = c.exchange.export_downward(stick, TOWNSHIP)
+    with office(township) as t:
+        plan = t.exchange.apply(down.path)
+        assert plan.applied
+        feedback = t.exchange.feedback()
+        outcomes = {f.outcome for f in feedback}
+        assert {"return", "accepted"} <= outcomes
+        returned = next(f for f in feedback if f.outcome == "return")
+        assert returned.comment == "公示期应为7个工作日" and returned.record_uuid == uuid
+        assert any(e.name == "春节" for e in t.calendar.entries(2027))
+
+
+def test_package_for_another_county_is_refused(offices, tmp_path):
+    from gkdesk.services.setup import SetupRequest
+
+    county, township, stick = offices
+    result = export_up(township, stick)
+    other = tmp_path / "other"
+    with office(other) as o:
+        o.setup.initialise(SetupRequest(level="county", code="220199000000", name="别的县"))
+        before = snapshot(other)
+        with pytest.raises(IntegrityError) as info:
+            o.exchange.apply(result.path)
+        assert info.value.details.get("check") == "recipient"
+        assert "220199000000" in str(info.value) or "别的县" in str(info.value)
+    assert snapshot(other) == before
+
+
+def test_signature_by_another_key_for_a_registered_unit_is_refused(
+    offices, tmp_path, gengdi_workbook
+):
+    county, township, stick = offices
+    first = export_up(township, stick)
+    with office(county) as c:
+        trust_and_apply(c, first.path)
+    # A second installation claiming to be the same township, with its own keys.
+    impostor = tmp_path / "impostor"
+    with office(impostor) as i:
+        i.setup.load_demo("township", content=False)
+        i.exchange.trust_key_file(stick / "county.gkkey")
+        forged = i.exchange.export_upward(tmp_path)
+    with office(county) as c:
+        before = snapshot(county)
+        with pytest.raises(IntegrityError) as info:
+            c.exchange.apply(forged.path)
+        assert "不一致" in str(info.value) and info.value.details["check"] == "signature"
+        assert snapshot(county) == before
+
+
+def test_crash_between_two_tables_leaves_the_county_unchanged(offices):
+    county, township, stick = offices
+    result = export_up(township, stick)
+    from gkdesk.db.store import open_store
+    from gkdesk.services.exchange import ExchangeService
+
+    def fault(stage):
+        if stage == "after_roster":
+            raise RuntimeError("simulated power cut")
+
+    with office(county) as c:
+        try:
+            c.exchange.inspect(result.path)
+        except IntegrityError as exc:
+            fingerprint = exc.fingerprint
+        before = snapshot(county)
+    store = open_store(DataLayout(county))
+    try:
+        with pytest.raises(RuntimeError):
+            ExchangeService(store, fault=fault).apply(result.path, trust_fingerprint=fingerprint)
+    finally:
+        store.close()
+    assert snapshot(county) == before
+    with office(county) as c:
+        assert c.exchange.apply(result.path, trust_fingerprint=fingerprint).applied
+
+
+def test_batch_import_of_a_stick(offices):
+    county, township, stick = offices
+    export_up(township, stick)
+    with office(township) as t:
+        posting = next(p for p in t.postings.list() if p.status == "draft")
+        t.postings.withdraw(posting.id, "重复")
+        t.exchange.export_upward(stick)
+    (stick / "notes.txt").write_text("not a package")
+    (stick / "broken.gkpkg").write_bytes(b"PK\x03\x04 truncated")
+    with office(county) as c:
+        c.exchange.trust_key_file(stick / "township.gkkey")
+        results = c.exchange.import_folder(stick)
+    names = [p.name for p, _plan, _text in results]
+    assert names == sorted(names) and len(results) == 3
+    broken = next(text for p, plan, text in results if p.name == "broken.gkpkg")
+    assert "broken.gkpkg" in broken and "损坏" in broken
+    applied = [plan for _p, plan, _t in results if plan is not None]
+    assert [p.seq for p in applied] == [1, 2] and all(p.applied for p in applied)
