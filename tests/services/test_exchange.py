@@ -6,7 +6,9 @@ from one to the other as a clerk carries a stick.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import sqlite3
 import zipfile
 from contextlib import contextmanager
@@ -17,7 +19,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from gkdesk.domain.errors import IntegrityError
+from gkdesk.domain.errors import FieldError, IntegrityError
 from gkdesk.paths import DataLayout
 
 TOWNSHIP = "220188100000"
@@ -305,3 +307,154 @@ def test_batch_import_of_a_stick(offices):
     assert "broken.gkpkg" in broken and "损坏" in broken
     applied = [plan for _p, plan, _t in results if plan is not None]
     assert [p.seq for p in applied] == [1, 2] and all(p.applied for p in applied)
+
+
+# -- bad input and attacks: each refused with the check named, the county database unchanged --
+
+
+def rewrite(source: Path, target: Path, replace_entries=None, add=None, drop=()):
+    """A copy of a package zip with entries replaced, added or dropped."""
+    replace_entries = replace_entries or {}
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
+        for info in src.infolist():
+            if info.filename in drop:
+                continue
+            data = replace_entries.get(info.filename, src.read(info.filename))
+            dst.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED)
+        for name, data in (add or {}).items():
+            dst.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
+    return target
+
+
+@pytest.fixture
+def registered(offices):
+    """The township's first package, imported at the county (so its key is registered)."""
+    county, township, stick = offices
+    first = export_up(township, stick)
+    with office(county) as c:
+        trust_and_apply(c, first.path)
+    with office(township) as t:
+        posting = next(p for p in t.postings.list() if p.status == "draft")
+        t.postings.withdraw(posting.id, "重新公示")
+        second = t.exchange.export_upward(stick)
+        keys = t.exchange.own_keys()
+    return county, second.path, keys
+
+
+def refused(county: Path, path: Path, check: str) -> str:
+    before = snapshot(county)
+    with office(county) as c, pytest.raises(IntegrityError) as info:
+        c.exchange.apply(path)
+    assert snapshot(county) == before
+    found = getattr(info.value, "check", None) or info.value.details.get("check")
+    assert found == check, str(info.value)
+    assert path.name in str(info.value) or check in ("size", "file")
+    return str(info.value)
+
+
+def test_tampered_data_file(registered, tmp_path):
+    county, package, _keys = registered
+    with zipfile.ZipFile(package) as z:
+        data = z.read("data/posting.jsonl").replace("重新公示".encode(), "已经撤销".encode())
+    bad = rewrite(package, tmp_path / "tampered.gkpkg", {"data/posting.jsonl": data})
+    refused(county, bad, "hash")
+
+
+def test_tampered_manifest(registered, tmp_path):
+    county, package, _keys = registered
+    with zipfile.ZipFile(package) as z:
+        manifest = z.read("manifest.json").replace(b'"seq":2', b'"seq":9')
+    assert b'"seq":9' in manifest or b'"seq": 9' in manifest or manifest
+    manifest = manifest.replace(b'"seq": 2', b'"seq": 9')
+    bad = rewrite(package, tmp_path / "manifest.gkpkg", {"manifest.json": manifest})
+    refused(county, bad, "signature")
+
+
+def test_newer_format_version_is_refused_even_when_signed(registered, tmp_path):
+    import json
+
+    from gkdesk.sync.keys import sign
+
+    county, package, keys = registered
+    with zipfile.ZipFile(package) as z:
+        manifest = json.loads(z.read("manifest.json"))
+    manifest["format_version"] = 99
+    body = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode()
+    bad = rewrite(
+        package,
+        tmp_path / "newer.gkpkg",
+        {"manifest.json": body, "manifest.sig": sign(keys.sign_private, body)},
+    )
+    message = refused(county, bad, "format_version")
+    assert "升级" in message
+
+
+def test_truncated_package(registered, tmp_path):
+    county, package, _keys = registered
+    bad = tmp_path / "half.gkpkg"
+    bad.write_bytes(package.read_bytes()[: package.stat().st_size // 2])
+    message = refused(county, bad, "zip")
+    assert "不完整" in message or "损坏" in message
+
+
+def test_zip_slip_path(registered, tmp_path):
+    county, package, _keys = registered
+    bad = rewrite(package, tmp_path / "slip.gkpkg", add={"../../evil.txt": b"x"})
+    refused(county, bad, "path")
+    assert not (tmp_path.parent / "evil.txt").exists()
+
+
+def test_zip_bomb(registered, tmp_path):
+    county, package, _keys = registered
+    bad = tmp_path / "bomb.gkpkg"
+    with zipfile.ZipFile(package) as src, zipfile.ZipFile(bad, "w") as dst:
+        for info in src.infolist():
+            if info.filename != "data/catalog.jsonl":
+                dst.writestr(info.filename, src.read(info.filename), zipfile.ZIP_DEFLATED)
+        bomb = zipfile.ZipInfo("data/catalog.jsonl")
+        bomb.compress_type = zipfile.ZIP_DEFLATED
+        with dst.open(bomb, "w", force_zip64=True) as entry:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(300):
+                entry.write(chunk)
+    refused(county, bad, "bomb")
+
+
+def test_two_gigabyte_file_is_refused_without_reading(registered, tmp_path):
+    county, _package, _keys = registered
+    big = tmp_path / "huge.gkpkg"
+    with open(big, "wb") as f:
+        f.truncate(2 * 1024**3 + 1)
+    message = refused(county, big, "size")
+    assert "huge.gkpkg" in message
+
+
+def test_directory_instead_of_a_file(registered, tmp_path):
+    county, _package, _keys = registered
+    folder = tmp_path / "folder.gkpkg"
+    folder.mkdir()
+    refused(county, folder, "file")
+
+
+def test_stick_pulled_during_export_leaves_no_package_on_it(offices, monkeypatch):
+    import gkdesk.services.exchange as exchange_module
+
+    county, township, stick = offices
+    real_replace = os.replace
+
+    def pulled(src, dst, *args, **kwargs):
+        if Path(dst).parent == stick:
+            raise OSError(errno.EIO, "device removed")
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(exchange_module.os, "replace", pulled)
+    with office(township) as t:
+        with pytest.raises(FieldError) as info:
+            t.exchange.export_upward(stick)
+        outbox = t.store.layout.outbox
+    assert "outbox" in str(info.value) or str(outbox) in str(info.value)
+    assert list(stick.glob("*.gkpkg")) == [] and list(stick.glob("*.part")) == []
+    (kept,) = list(outbox.glob("*.gkpkg"))  # the clerk copies it again from here
+    monkeypatch.undo()
+    with office(county) as c:
+        assert trust_and_apply(c, kept).applied
