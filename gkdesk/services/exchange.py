@@ -76,6 +76,23 @@ class UntrustedKeyError(IntegrityError):
         self.unit_name = unit_name
 
 
+def ensure_installation_keys(now: datetime):
+    """The Ed25519 and X25519 keys of this installation, made once (caller's transaction)."""
+    from gkdesk.sync.keys import KeyPair, generate_keys
+
+    row = InstallationKeyRow.get_or_none(InstallationKeyRow.id == 1)
+    if row is not None:
+        return KeyPair(_unb64(row.sign_private), _unb64(row.seal_private))
+    keys = generate_keys()
+    InstallationKeyRow.create(
+        id=1,
+        sign_private=_b64(keys.sign_private),
+        seal_private=_b64(keys.seal_private),
+        created_at=now,
+    )
+    return keys
+
+
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
@@ -109,7 +126,8 @@ class ExportResult:
 
     @property
     def total(self) -> int:
-        return sum(self.counts.values())
+        # Sealed personal data is counted under its own key for the same records: once only.
+        return sum(n for table, n in self.counts.items() if not table.startswith("sealed/"))
 
 
 @dataclass
@@ -212,21 +230,9 @@ class ExchangeService:
     # -- keys --------------------------------------------------------------------------------
 
     def own_keys(self):
-        """This installation's key pair, made on first use (setup or the first package)."""
-        from gkdesk.sync.keys import KeyPair, generate_keys
-
+        """This installation's key pair (made at setup; older installations on first use)."""
         with self._db.atomic():
-            row = InstallationKeyRow.get_or_none(InstallationKeyRow.id == 1)
-            if row is None:
-                keys = generate_keys()
-                InstallationKeyRow.create(
-                    id=1,
-                    sign_private=_b64(keys.sign_private),
-                    seal_private=_b64(keys.seal_private),
-                    created_at=self._now(),
-                )
-                return keys
-            return KeyPair(_unb64(row.sign_private), _unb64(row.seal_private))
+            return ensure_installation_keys(self._now())
 
     def public_keys(self):
         home = require_home()
@@ -1058,6 +1064,17 @@ class _Resolver:
         self._db = db
         self._origin = origin
         self._cache: dict[str, dict[str, int]] = {}
+        self.roster_units: dict[str, str] = {}
+
+    def roster_unit(self, roster_uuid: str) -> str:
+        """The unit code of a roster (for counting its people per unit in the preview)."""
+        if roster_uuid not in self.roster_units:
+            row = self._db.execute_sql(
+                "SELECT u.code FROM roster r JOIN org_unit u ON u.id = r.unit_id WHERE r.uuid = ?",
+                (roster_uuid,),
+            ).fetchone()
+            self.roster_units[roster_uuid] = row[0] if row else ""
+        return self.roster_units[roster_uuid]
 
     def _table(self, table: str) -> dict[str, int]:
         if table not in self._cache:
@@ -1147,8 +1164,13 @@ class _Applier:
         ]
 
     def _unit_of(self, record: dict) -> str:
-        if self._spec.table == "org_unit":
+        table = self._spec.table
+        if table == "org_unit":
             return str(record.get("code", ""))
+        if table == "roster":
+            self._resolver.roster_units[str(record.get("uuid"))] = str(record.get("unit_id") or "")
+        if table == "roster_entry":
+            return self._resolver.roster_unit(str(record.get("roster_id") or ""))
         return str(record.get("unit_id") or "")
 
     def missing(self, record: dict) -> str | None:

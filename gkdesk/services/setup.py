@@ -136,6 +136,7 @@ class SetupService:
             self._create_unit(request.code, request.name, request.level, parent, request.code)
             self._mark_initialised(request.code)
             ensure_first_admin()
+            self._make_keys()
         return self.home_unit()
 
     def load_demo(
@@ -185,6 +186,7 @@ class SetupService:
                     progress(done, total, f"已载入 {township['name']}")
             self._mark_initialised(home_code)
             ensure_first_admin()
+            self._make_keys()
             if content:
                 from gkdesk.services.catalogs import CatalogService
                 from gkdesk.services.demo import fill_demo_content
@@ -197,6 +199,12 @@ class SetupService:
         return DemoSummary(
             home=self.home_unit(), counties=1, townships=len(townships), villages=villages
         )
+
+    def _make_keys(self) -> None:
+        # Each installation signs its packages with its own keys, made once at setup.
+        from gkdesk.services.exchange import ensure_installation_keys
+
+        ensure_installation_keys(self._clock().replace(microsecond=0))
 
     def _refuse_if_initialised(self) -> None:
         code = get_setting(HOME_UNIT_CODE)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QLabel, QListWidgetItem, QMainWindow, QWidget
 from gkdesk import APP_TITLE, __version__
 from gkdesk.ui.forms.ui_main_window import Ui_MainWindow
 from gkdesk.ui.pages.home_page import HomePage
-from gkdesk.ui.pages.placeholder_page import PlaceholderPage
 from gkdesk.ui.prompts import Prompts
 from gkdesk.ui.tasks import TaskRunner
 
@@ -139,12 +138,16 @@ class MainWindow(QMainWindow):
                 from gkdesk.ui.pages.postings_page import PostingsPage
 
                 page = PostingsPage(self._services, self._tasks, self._prompts, self)
+            elif key == "sync":
+                from gkdesk.ui.pages.sync_page import SyncPage
+
+                page = SyncPage(self._services, self._tasks, self._prompts, self)
             elif key == "settings":
                 from gkdesk.ui.pages.settings_page import SettingsPage
 
                 page = SettingsPage(self._services, self._tasks, self._prompts, self)
             else:
-                page = PlaceholderPage(entry.label, entry.purpose, self)
+                raise KeyError(f"no page for navigation entry {entry.key!r}")
             page.setObjectName(f"{key}_page")
             stand_in = self.ui.page_stack.widget(index)
             self.ui.page_stack.insertWidget(index, page)

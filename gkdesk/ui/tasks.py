@@ -25,7 +25,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from gkdesk.domain.errors import Cancelled
+from gkdesk.domain.errors import Cancelled, GkError
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,11 @@ class Job(QObject):
         except Cancelled:
             self._outcome = "cancelled"
         except BaseException as exc:  # handed to the main thread, which shows it
-            log.exception("background job %r failed", self.label)
+            if isinstance(exc, GkError):
+                # A refusal the clerk is told about (bad file, unknown key): not a program fault.
+                log.info("background job %r refused: %s", self.label, exc.message)
+            else:
+                log.exception("background job %r failed", self.label)
             self.error = exc
             self._outcome = "failed"
         else:

@@ -140,3 +140,14 @@ def test_demo_reports_progress(services):
         "township", progress=lambda done, total, msg: seen.append((done, total))
     )
     assert seen[-1][0] == seen[-1][1] == OrgUnitRow.select().count()
+
+
+def test_setup_makes_the_installation_keys(services):
+    from gkdesk.db.models import InstallationKeyRow
+    from gkdesk.services.setup import SetupRequest
+
+    services.setup.initialise(SetupRequest(level="county", code="220188000000", name="青原县"))
+    assert InstallationKeyRow.select().count() == 1
+    fingerprint = services.exchange.public_keys().fingerprint
+    assert len(fingerprint.replace("-", "")) == 20
+    assert services.exchange.public_keys().fingerprint == fingerprint  # made once

@@ -59,7 +59,8 @@ class HomePage(QWidget):
         self.ui.hint_label.setText(
             "「公开目录」管理标准目录、村务公开目录、单位和工作台账；「公示公告」登记公示从起草、"
             "审核、张贴到归档的全过程；「补贴名单」导入、核对、导出补贴名单并打印公示单；"
-            "「系统设置」维护工作日历、人员和打印字体。「同步交换」正在建设中。"
+            "「同步交换」用U盘在乡镇和县之间交换签名加密的数据包；"
+            "「系统设置」维护工作日历、人员和打印字体。"
         )
         self.ui.reminder_tree.itemActivated.connect(self._on_reminder_tree_item_activated)
         if reminders is None:
