@@ -843,6 +843,27 @@ class ExchangeService:
             mark.save()
         if m.kind == "upward":
             # The receipt the county sends back down: one line per package, plus what waits.
+            waiting = [
+                (r.table_name, r.record_uuid, f"暂缓：{r.reason}")
+                for r in SyncHeldRow.select().where(SyncHeldRow.package_uuid == m.package_uuid)
+            ] + [
+                (r.table_name, r.record_uuid, "与县里的修改冲突，待县里决定保留哪一份")
+                for r in SyncConflictRow.select().where(
+                    SyncConflictRow.package_uuid == m.package_uuid
+                )
+            ]
+            for table, record_uuid, comment in waiting:
+                SyncFeedbackRow.create(
+                    direction="out",
+                    unit_code=m.from_code,
+                    package_uuid=m.package_uuid,
+                    table_name=table,
+                    record_uuid=record_uuid,
+                    title=f"{SPECS[table].label if table in SPECS else table}（第{m.seq}号包）",
+                    outcome="held",
+                    comment=comment,
+                    created_at=now,
+                )
             totals = plan.totals()
             SyncFeedbackRow.create(
                 direction="out",

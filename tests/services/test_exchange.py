@@ -194,6 +194,8 @@ def test_record_changed_on_both_sides_becomes_a_conflict(offices):
             "SELECT title FROM posting WHERE uuid = ?", (uuid,)
         ).fetchone()[0]
         assert title == "县里改过的标题"  # never silently overwritten
+        waiting = [f for f in c.exchange.feedback("out") if f.outcome == "held"]
+        assert [f.record_uuid for f in waiting] == [uuid]  # the receipt tells the township
         (conflict,) = c.exchange.conflicts()
         c.exchange.resolve_conflict(conflict.id, "incoming")
         title = c.store.database.execute_sql(
@@ -458,3 +460,30 @@ def test_stick_pulled_during_export_leaves_no_package_on_it(offices, monkeypatch
     monkeypatch.undo()
     with office(county) as c:
         assert trust_and_apply(c, kept).applied
+
+
+def test_record_whose_posting_has_not_arrived_is_held_then_applied(offices):
+    from gkdesk.services.postings import ObjectionInput, Review
+
+    county, township, stick = offices
+    with office(township) as t:
+        reviewer = t.accounts.add_person("李书记审核", "reviewer")
+        draft = next(p for p in t.postings.list() if p.status == "draft")
+        t.postings.submit(draft.id)
+        t.postings.review(draft.id, Review(reviewer_id=reviewer.id, secrecy_checked=True))
+        posted = t.postings.post(draft.id, note="电子屏")
+        first = t.exchange.export_upward(stick)
+        t.postings.add_objection(posted.id, ObjectionInput("张三", t.postings.today(), "有误"))
+        second = t.exchange.export_upward(stick)
+    assert second.counts["posting_objection"] == 1
+    with office(county) as c:
+        c.exchange.trust_key_file(stick / "township.gkkey")
+        # The second package arrives first: its objection's posting is not here yet.
+        early = c.exchange.apply(second.path)
+        assert early.totals()["held"] >= 1 and early.missing_seqs == [1]
+        township_objections = "SELECT raised_by FROM posting_objection WHERE origin = ?"
+        assert c.store.database.execute_sql(township_objections, (TOWNSHIP,)).fetchall() == []
+        c.exchange.apply(first.path)
+        held = c.store.database.execute_sql("SELECT count(*) FROM sync_held").fetchone()[0]
+        objections = c.store.database.execute_sql(township_objections, (TOWNSHIP,)).fetchall()
+        assert held == 0 and ("张三",) in objections
