@@ -321,12 +321,14 @@ class ExchangeService:
         prefix = subtree_prefix(home.code, home.level) + "%"
         where = ["t.version > t.sent_version", "t.origin = ?"]
         params: list = [home.code]
-        join = ""
+        join = spec.only_join
+        if spec.only:
+            where.append(spec.only)
         if spec.unit_path == "t":
             where.append("t.code LIKE ?")
             params.append(prefix)
         elif spec.unit_path:
-            join = spec.unit_path
+            join = f"{join} {spec.unit_path}"
             where.append("u.code LIKE ?")
             params.append(prefix)
         return f"SELECT {columns} FROM {spec.table} t {join} WHERE {' AND '.join(where)}", params
@@ -1118,6 +1120,9 @@ class _Resolver:
             found = self._person(str(key))
         return found
 
+    def natural(self, table: str, key: str) -> int | None:
+        return self._natural(table).get(key)
+
     def _natural(self, table: str) -> dict[str, int]:
         name = f"natural:{table}"
         if name not in self._cache:
@@ -1254,6 +1259,13 @@ class _Applier:
             if not isinstance(record.get("uuid"), str) or not record.get("uuid"):
                 continue
             local = existing.get(str(record.get(key, "")))
+            if local is None and table == "subsidy_program" and record.get("code"):
+                # A built-in programme both sides have: the county's own row stands for it.
+                own = self._resolver.natural("subsidy_program", str(record["code"]))
+                if own is not None:
+                    self._resolver.learn("subsidy_program", record["uuid"], own)
+                    self._count(record, "unchanged")
+                    continue
             if local is None:
                 why = self.missing(record)
                 if why is not None:

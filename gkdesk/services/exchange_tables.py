@@ -22,17 +22,26 @@ class TableSpec:
     pii: tuple[str, ...] = ()
     # how the rows of the sender's subtree are found: a SQL join path to org_unit
     unit_path: str = ""
+    # which rows travel at all (SQL over alias t, with its own joins)
+    only: str = ""
+    only_join: str = ""
 
 
 # Upward order: a row's references always come earlier in this list.
 UPWARD = (
     TableSpec("org_unit", "单位", refs={"parent_id": "org_unit"}, unit_path="t"),
-    TableSpec("catalog", "公开目录", refs={"owner_unit_id": "org_unit"}),
+    # Directories installed from the built-in templates exist at the county already (matched
+    # by name and item path); only directories a township made itself travel up.
+    TableSpec(
+        "catalog", "公开目录", refs={"owner_unit_id": "org_unit"}, only="t.source != 'builtin'"
+    ),
     TableSpec(
         "catalog_item",
         "目录事项",
         refs={"catalog_id": "catalog", "parent_id": "catalog_item"},
         required=("catalog_id",),
+        only="c.source != 'builtin'",
+        only_join="JOIN catalog c ON c.id = t.catalog_id",
     ),
     TableSpec(
         "catalog_assignment",

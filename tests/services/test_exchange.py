@@ -100,6 +100,11 @@ def test_round_trip_township_to_county(offices, gengdi_workbook):
 
     with office(county) as c:
         fingerprint = c.exchange.public_keys().fingerprint
+        c.rosters.programs()  # the county's own built-in programmes
+        catalogs_before = c.store.database.execute_sql("SELECT count(*) FROM catalog").fetchone()[0]
+        programs_before = c.store.database.execute_sql(
+            "SELECT count(*) FROM subsidy_program"
+        ).fetchone()[0]
         before = snapshot(county)
         with pytest.raises(IntegrityError) as info:
             c.exchange.inspect(result.path)
@@ -123,6 +128,17 @@ def test_round_trip_township_to_county(offices, gengdi_workbook):
         ).fetchone()
         assert "耕地地力保护补贴" in posting[0]
         assert (c.store.layout.attachments / posting[1][:2] / posting[1]).exists()
+        db = c.store.database
+        # Built-in directories and programmes both offices installed are matched, not copied.
+        assert db.execute_sql("SELECT count(*) FROM catalog").fetchone()[0] == catalogs_before
+        assert (
+            db.execute_sql("SELECT count(*) FROM subsidy_program").fetchone()[0] == programs_before
+        )
+        unlinked = db.execute_sql(
+            "SELECT count(*) FROM posting WHERE origin = ? AND kind != 'roster' AND item_id IS NULL",
+            (TOWNSHIP,),
+        ).fetchone()[0]
+        assert unlinked == 0  # the township's postings count in the county's matrix
         status = {s.code: s for s in c.exchange.county_view()}[TOWNSHIP]
         assert status.last_seq == 1 and status.key_registered and status.missing_seqs == ()
 

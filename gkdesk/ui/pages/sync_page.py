@@ -161,7 +161,7 @@ class SyncPage(QWidget):
         key_buttons.addWidget(self.trust_key_button)
         key_buttons.addStretch(1)
         self.trusted_table = _table(
-            self.key_group, "trusted_table", ["关系", "单位", "代码", "指纹"], 1
+            self.key_group, "trusted_table", ["关系", "单位", "代码", "指纹"], 3
         )
         key_layout = QVBoxLayout(self.key_group)
         key_layout.addWidget(self.unit_label)
@@ -214,7 +214,7 @@ class SyncPage(QWidget):
             self.county_group,
             "township_table",
             ["乡镇", "密钥", "最近收到", "缺包", "逾期事项", "冲突", "暂缓", "补贴合计（元）"],
-            0,
+            7,
         )
         self.import_folder_button = QPushButton("导入U盘文件夹…", self.county_group)
         self.import_folder_button.setToolTip("一次导入U盘（或一个文件夹）里的全部数据包")
