@@ -6,6 +6,7 @@ import base64
 import json
 import os
 import re
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,7 +23,14 @@ from gkdesk.db.models import (
     TrustedKeyRow,
 )
 from gkdesk.db.store import Store
-from gkdesk.domain.errors import Cancelled, FieldError, IntegrityError, NotFoundError
+from gkdesk.domain.errors import (
+    Cancelled,
+    FieldError,
+    GkError,
+    IntegrityError,
+    NotFoundError,
+    StorageError,
+)
 from gkdesk.domain.units import subtree_prefix
 from gkdesk.services.exchange_tables import DOWNWARD, LOCAL_COLUMNS, SPECS, UPWARD, TableSpec
 from gkdesk.services.units import require_home
@@ -30,7 +38,7 @@ from gkdesk.services.units import require_home
 Progress = Callable[[int, int, str], None]
 PACKAGE_SUFFIX = ".gkpkg"
 BATCH = 500
-OUTCOMES = ("new", "updated", "unchanged", "deleted", "conflicts", "held")
+OUTCOMES = ("new", "updated", "unchanged", "deleted", "conflicts", "held", "rejected")
 OUTCOME_LABELS = {
     "new": "新增",
     "updated": "更新",
@@ -38,8 +46,18 @@ OUTCOME_LABELS = {
     "deleted": "删除",
     "conflicts": "冲突",
     "held": "暂缓",
+    "rejected": "拒收",
 }
 
+
+# Rows matched by a natural key rather than uuid: both sides may have made them on their own.
+NATURAL_ROW_KEYS = {"org_unit": "code", "calendar_override": "day", "calendar_year": "year"}
+SHARED_FIELDS = {
+    "org_unit": ("name", "closed_on"),
+    "calendar_override": ("is_workday", "name", "deleted"),
+    "calendar_year": ("note", "deleted"),
+}
+PROGRAMME_POLICY = ("standard_e4", "notice_rule", "notice_days", "basis_doc")
 
 # The second key a reference carries, by referenced table (suffix of the record's key).
 NATURAL_KEYS = {"subsidy_program": "@code", "catalog": "@name", "catalog_item": "@path"}
@@ -151,6 +169,9 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     feedback: list[dict] = field(default_factory=list)
     applied: bool = False
+    # The 区划代码 prefix of the sender's own subtree: rows outside it are refused.
+    scope: str = ""
+    rejected: list[tuple[str, str, str]] = field(default_factory=list)
 
     def add(self, table: str, unit: str, outcome: str, n: int = 1) -> None:
         self.by_table.setdefault(table, dict.fromkeys(OUTCOMES, 0))[outcome] += n
@@ -487,8 +508,13 @@ class ExchangeService:
                 files = self._store.layout.attachments
                 for sha in dict.fromkeys(attachments):
                     source = files / sha[:2] / sha
-                    if source.exists():
-                        writer.add_file(f"attachments/{sha}", source)
+                    if not source.exists():
+                        # Sending the record without its photo would lose the photo for good.
+                        raise StorageError(
+                            f"张贴照片文件 {source} 不见了，数据包没有生成。请从备份恢复 attachments "
+                            "文件夹，或在公示页面移除这张照片后重试。"
+                        )
+                    writer.add_file(f"attachments/{sha}", source)
                 if progress:
                     progress(len(specs), len(specs) + 1, "正在签名")
                 written = writer.finish()
@@ -538,7 +564,9 @@ class ExchangeService:
         if changed_only:
             sql, params = self._changed_sql(spec, home, "t.*")
         else:
-            sql, params = f"SELECT t.* FROM {spec.table} t WHERE t.origin = ?", [home.code]
+            where = "t.origin = ?" + (f" AND {spec.only}" if spec.only else "")
+            sql = f"SELECT t.* FROM {spec.table} t {spec.only_join} WHERE {where}"
+            params = [home.code]
         cursor = self._db.execute_sql(sql, params)
         columns = [d[0] for d in cursor.description]
         refs = {col: self._ref_map(table) for col, table in spec.refs.items()}
@@ -629,10 +657,10 @@ class ExchangeService:
                 progress(n, len(files), f"正在导入 {path.name}")
             try:
                 plan = self._import(path, apply=apply)
-            except IntegrityError as exc:
-                results.append((path, None, exc.message))
-                continue
-            except FieldError as exc:
+            except Cancelled:
+                raise
+            except GkError as exc:
+                # One bad file on the stick must not stop the others.
                 results.append((path, None, exc.message))
                 continue
             results.append((path, plan, plan.summary()))
@@ -672,6 +700,12 @@ class ExchangeService:
                     details={"check": "sender"},
                 )
             signer = m.signer
+            if signer.unit_code != m.from_code:
+                raise IntegrityError(
+                    f"数据包 {path.name} 自称来自{m.from_name}（{m.from_code}），但签名密钥属于"
+                    f"{signer.unit_code}，两者不一致，可能是伪造的数据包，没有导入。",
+                    details={"check": "key"},
+                )
             trusted = self._trusted_row(m.from_code)
             new_key = False
             if trusted is None:
@@ -707,6 +741,8 @@ class ExchangeService:
             if SyncPackageRow.get_or_none(SyncPackageRow.package_uuid == m.package_uuid):
                 plan.already_imported = True
                 return plan
+            sender = OrgUnitRow.get_or_none(OrgUnitRow.code == m.from_code)
+            plan.scope = subtree_prefix(m.from_code, sender.level if sender else "township")
             self._sequence(plan, m.prev_sha256)
             plan.feedback = list(m.extra.get("feedback", [])) if m.kind == "downward" else []
             seal_private = self.own_keys().seal_private if m.kind == "upward" else None
@@ -715,9 +751,16 @@ class ExchangeService:
                 # leaves at most a harmless unreferenced file, never a reference without one.
                 self._extract_attachments(package, cancelled)
             with self._db.atomic() as transaction:
-                if new_key:
+                if new_key and self._trusted_row(m.from_code) is None:
                     self._store_key(signer, relation)
-                self._apply_records(package, plan, seal_private, progress, cancelled)
+                try:
+                    self._apply_records(package, plan, seal_private, progress, cancelled)
+                except (sqlite3.Error, ValueError, TypeError, KeyError) as exc:
+                    raise IntegrityError(
+                        f"数据包 {path.name} 中的数据无法导入（{type(exc).__name__}: {exc}），"
+                        "本次没有导入任何内容。请让对方重新生成数据包；仍不行请联系技术支持。",
+                        details={"check": "records"},
+                    ) from exc
                 if m.kind == "downward":
                     self._apply_feedback(plan)
                 if not apply:
@@ -854,6 +897,18 @@ class ExchangeService:
                     SyncConflictRow.package_uuid == m.package_uuid
                 )
             ]
+            for table, record_uuid, why in plan.rejected:
+                SyncFeedbackRow.create(
+                    direction="out",
+                    unit_code=m.from_code,
+                    package_uuid=m.package_uuid,
+                    table_name=table,
+                    record_uuid=record_uuid,
+                    title=f"{SPECS[table].label if table in SPECS else table}（第{m.seq}号包）",
+                    outcome="rejected",
+                    comment=why,
+                    created_at=now,
+                )
             for table, record_uuid, comment in waiting:
                 SyncFeedbackRow.create(
                     direction="out",
@@ -1088,6 +1143,16 @@ class _Resolver:
         self._origin = origin
         self._cache: dict[str, dict[str, int]] = {}
         self.roster_units: dict[str, str] = {}
+        self._origins: dict[tuple[str, int], str] = {}
+
+    def origin_of(self, table: str, row_id: int) -> str:
+        key = (table, row_id)
+        if key not in self._origins:
+            row = self._db.execute_sql(
+                f"SELECT origin FROM {table} WHERE id = ?", (row_id,)
+            ).fetchone()
+            self._origins[key] = row[0] if row else ""
+        return self._origins[key]
 
     def roster_unit(self, roster_uuid: str) -> str:
         """The unit code of a roster (for counting its people per unit in the preview)."""
@@ -1104,7 +1169,13 @@ class _Resolver:
             if table == "org_unit":
                 sql = "SELECT code, id FROM org_unit"
             elif table == "user_account":
-                sql = "SELECT display_name, id FROM user_account"
+                # People of the sending office only: never a local account of the same name.
+                prefix = f"{self._origin}:"
+                rows = self._db.execute_sql(
+                    "SELECT username, id FROM user_account WHERE username LIKE ?", (prefix + "%",)
+                ).fetchall()
+                self._cache[table] = {name[len(prefix) :]: i for name, i in rows}
+                return self._cache[table]
             else:
                 sql = f"SELECT uuid, id FROM {table}"
             self._cache[table] = dict(self._db.execute_sql(sql).fetchall())
@@ -1199,6 +1270,31 @@ class _Applier:
             return self._resolver.roster_unit(str(record.get("roster_id") or ""))
         return str(record.get("unit_id") or "")
 
+    def _outside(self, record: dict, local_origin: str | None) -> str:
+        """Why a township may not send this record (another unit's data), or ""."""
+        plan = self._plan
+        if plan is None or plan.kind != "upward":
+            return ""
+        if record.get("origin") != plan.from_code:
+            return f"记录的来源单位{record.get('origin')}不是报送单位"
+        if local_origin is not None and local_origin != plan.from_code:
+            return "记录属于其他单位"
+        unit = self._unit_of(record) if self._spec.table != "roster_entry" else ""
+        if unit and not unit.startswith(plan.scope):
+            return f"单位{unit}不在{plan.from_name}的辖区内"
+        for col in self._spec.required:
+            table = self._spec.refs[col]
+            if table in ("roster", "posting"):
+                parent = self._resolver.resolve(table, record.get(col))
+                if parent is not None and self._resolver.origin_of(table, parent) != plan.from_code:
+                    return "所属名单或公示属于其他单位"
+        return ""
+
+    def _reject(self, record: dict, why: str) -> None:
+        self._count(record, "rejected")
+        if self._plan is not None:
+            self._plan.rejected.append((self._spec.table, str(record.get("uuid")), why))
+
     def missing(self, record: dict) -> str | None:
         """Why the record cannot be applied yet, or None."""
         for col in self._spec.required:
@@ -1243,28 +1339,47 @@ class _Applier:
 
     def _batch(self, records: list[dict]) -> None:
         table = self._spec.table
-        key = "code" if table == "org_unit" else "uuid"
+        key = NATURAL_ROW_KEYS.get(table, "uuid")
         keys = [str(r.get(key, "")) for r in records]
         marks = ", ".join("?" for _ in keys)
         existing = {
-            row[0]: row[1:]
+            str(row[0]): row[1:]
             for row in self._db.execute_sql(
                 f"SELECT {key}, id, version, sent_version, uuid FROM {table} "
                 f"WHERE {key} IN ({marks})",
                 keys,
             ).fetchall()
         }
+        if table != "org_unit":
+            origins = dict(
+                self._db.execute_sql(
+                    f"SELECT id, origin FROM {table} WHERE id IN "
+                    f"({', '.join(str(int(v[0])) for v in existing.values()) or 'NULL'})"
+                ).fetchall()
+            )
+        else:
+            origins = {}
         inserts: list[dict] = []
         for record in records:
             if not isinstance(record.get("uuid"), str) or not record.get("uuid"):
                 continue
             local = existing.get(str(record.get(key, "")))
+            refusal = self._outside(record, origins.get(local[0]) if local else None)
+            if refusal:
+                self._reject(record, refusal)
+                continue
             if local is None and table == "subsidy_program" and record.get("code"):
-                # A built-in programme both sides have: the county's own row stands for it.
+                # A built-in programme both sides have: the local row stands for it; a county
+                # package brings the county's standard and 公示 rule for it.
                 own = self._resolver.natural("subsidy_program", str(record["code"]))
                 if own is not None:
                     self._resolver.learn("subsidy_program", record["uuid"], own)
-                    self._count(record, "unchanged")
+                    changed = (
+                        self._plan is not None
+                        and self._plan.kind == "downward"
+                        and self._update(own, record, only=PROGRAMME_POLICY, if_different=True)
+                    )
+                    self._count(record, "updated" if changed else "unchanged")
                     continue
             if local is None:
                 why = self.missing(record)
@@ -1277,9 +1392,12 @@ class _Applier:
                 continue
             local_id, local_version, sent_version, local_uuid = local
             incoming = int(record.get("version") or 1)
-            if table == "org_unit" and local_uuid != record.get("uuid"):
-                # The same unit recorded on both sides: keep ours, take the name and state.
-                changed = self._update(local_id, record, only=("name", "closed_on"))
+            if table in NATURAL_ROW_KEYS and local_uuid != record.get("uuid"):
+                # The same unit (or calendar day) recorded on both sides: keep our row, take
+                # the sender's values for what the sender decides.
+                changed = self._update(
+                    local_id, record, only=SHARED_FIELDS[table], if_different=True
+                )
                 self._count(record, "updated" if changed else "unchanged")
                 continue
             if local_version > sent_version and incoming > sent_version:
@@ -1317,13 +1435,28 @@ class _Applier:
                     ).fetchall():
                         self._resolver.learn(table, k, row_id)
 
-    def _update(self, local_id: int, record: dict, only: tuple[str, ...] | None = None) -> bool:
+    def _update(
+        self,
+        local_id: int,
+        record: dict,
+        only: tuple[str, ...] | None = None,
+        if_different: bool = False,
+    ) -> bool:
         values = self._local_values(record)
         if only is not None:
             values = {k: v for k, v in values.items() if k in only}
         values.pop("uuid", None)
         if not values:
             return False
+        if if_different:
+            cursor = self._db.execute_sql(
+                f"SELECT {', '.join(values)} FROM {self._spec.table} WHERE id = ?", (local_id,)
+            )
+            current = cursor.fetchone()
+            if current is not None and all(
+                str(a) == str(b) for a, b in zip(current, values.values(), strict=True)
+            ):
+                return False
         sets = ", ".join(f"{c} = ?" for c in values)
         cursor = self._db.execute_sql(
             f"UPDATE {self._spec.table} SET {sets} WHERE id = ?", (*values.values(), local_id)

@@ -94,14 +94,19 @@ UPWARD = (
     ),
 )
 
-# Downward: what the county issues to its townships.
+# Downward: what the county issues to its townships. Built-in templates are installed on
+# both sides already; the county's own directories travel.
 DOWNWARD = (
-    TableSpec("catalog", "公开目录", refs={"owner_unit_id": "org_unit"}),
+    TableSpec(
+        "catalog", "公开目录", refs={"owner_unit_id": "org_unit"}, only="t.source != 'builtin'"
+    ),
     TableSpec(
         "catalog_item",
         "目录事项",
         refs={"catalog_id": "catalog", "parent_id": "catalog_item"},
         required=("catalog_id",),
+        only="c.source != 'builtin'",
+        only_join="JOIN catalog c ON c.id = t.catalog_id",
     ),
     TableSpec("subsidy_program", "补贴项目"),
     TableSpec("calendar_override", "工作日历"),

@@ -951,6 +951,8 @@ class PostingService:
                     updated_at=self._now(),
                 )
                 .where(
+                    # Postings received from townships move on there and arrive updated.
+                    PostingRow.origin == require_home().code,
                     PostingRow.status == rules.POSTED,
                     PostingRow.notice_end < today,
                     PostingRow.notice_rule != RULE_LONG_TERM,

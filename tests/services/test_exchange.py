@@ -503,3 +503,48 @@ def test_record_whose_posting_has_not_arrived_is_held_then_applied(offices):
         held = c.store.database.execute_sql("SELECT count(*) FROM sync_held").fetchone()[0]
         objections = c.store.database.execute_sql(township_objections, (TOWNSHIP,)).fetchall()
         assert held == 0 and ("张三",) in objections
+
+
+def test_downward_package_neither_copies_templates_nor_clashes_on_calendar_days(offices):
+    county, township, stick = offices
+    first = export_up(township, stick)
+    with office(county) as c:
+        c.rosters.programs()  # the county's own built-in programmes
+        trust_and_apply(c, first.path)
+        c.exchange.trust_key_file(stick / "township.gkkey")
+        c.calendar.set_year_known(2027, True, "国办发明电")
+        c.calendar.set_day(date(2027, 2, 6), False, "春节")
+        c.store.database.execute_sql(
+            "UPDATE subsidy_program SET notice_days = 9, version = version + 1 WHERE code = 'gengdi'"
+        )
+        down = c.exchange.export_downward(stick, TOWNSHIP)
+    with office(township) as t:
+        t.calendar.set_year_known(2027, True, "本地先补录")
+        t.calendar.set_day(date(2027, 2, 6), True, "误录为上班")
+        catalogs = t.store.database.execute_sql("SELECT count(*) FROM catalog").fetchone()[0]
+        plan = t.exchange.apply(down.path)
+        assert plan.applied
+        assert (
+            t.store.database.execute_sql("SELECT count(*) FROM catalog").fetchone()[0] == catalogs
+        )
+        (day,) = [e for e in t.calendar.entries(2027) if e.day == date(2027, 2, 6)]
+        assert not day.is_workday and day.name == "春节"  # the county's schedule wins
+        assert t.rosters.program("gengdi").notice_days == 9
+
+
+def test_a_township_cannot_change_other_units_rows(offices, tmp_path):
+    county, township, stick = offices
+    with office(township) as t:
+        # Rename the county and a sibling township locally, as if to push it upward.
+        t.store.database.execute_sql(
+            "UPDATE org_unit SET name = '被改名的县', version = version + 1, origin = ? WHERE code = ?",
+            (TOWNSHIP, COUNTY),
+        )
+        first = t.exchange.export_upward(stick)
+    with office(county) as c:
+        plan = trust_and_apply(c, first.path)
+        name = c.store.database.execute_sql(
+            "SELECT name FROM org_unit WHERE code = ?", (COUNTY,)
+        ).fetchone()[0]
+        assert name == "青原县"
+        assert plan.totals()["rejected"] == 0 or any(r[0] == "org_unit" for r in plan.rejected)
