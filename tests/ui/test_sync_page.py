@@ -291,7 +291,7 @@ def test_preview_dialog_shows_what_the_package_would_do(offices, qtbot):
         dialog.table_table.horizontalHeaderItem(c).text()
         for c in range(dialog.table_table.columnCount())
     ]
-    assert headers == ["表", "新增", "更新", "未变", "删除", "冲突", "暂缓"]
+    assert headers == ["表", "新增", "更新", "未变", "删除", "冲突", "暂缓", "拒收"]
     rows = {row[0]: row for row in table_texts(dialog.table_table)}
     assert rows["名单人员"][1] == "30"
     assert rows["合计"][1] == str(plan.totals()["new"])

@@ -86,7 +86,7 @@ class PackagePreviewDialog(QDialog):
             else "本单位的修改先保留，导入后在“同步交换”页的“待处理冲突”中决定保留哪一份"
         )
         self.explain_label = QLabel(
-            f"冲突：两边都改过，{decide}。\n暂缓：所属名单或公示尚未收到，收到后自动补上。",
+            f"冲突：两边都改过，{decide}。\n暂缓：所属名单或公示尚未收到，收到后自动补上。\n拒收：不属于报送单位辖区的数据，不会导入，回执中会告知对方。",
             self,
         )
         self.explain_label.setWordWrap(True)
