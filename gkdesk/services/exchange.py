@@ -1259,6 +1259,7 @@ class _Applier:
         self._columns = [
             r[1] for r in db.execute_sql(f"PRAGMA table_info({spec.table})").fetchall()
         ]
+        self._pending_parents: list[tuple[str, str, str]] = []
 
     def _unit_of(self, record: dict) -> str:
         table = self._spec.table
@@ -1314,7 +1315,12 @@ class _Applier:
             value = record[col]
             if col in self._spec.refs:
                 table = self._spec.refs[col]
+                wanted = value
                 value = self._resolver.resolve(table, value, _natural_of(record, col, table))
+                if value is None and wanted and table == self._spec.table:
+                    # A parent later in the same package (a tree): linked once all are in.
+                    key = NATURAL_ROW_KEYS.get(table, "uuid")
+                    self._pending_parents.append((col, str(record.get(key)), wanted))
             values[col] = value
         values["sent_version"] = record.get("version", 1)
         return values
@@ -1332,6 +1338,15 @@ class _Applier:
                 batch = []
         if batch:
             self._batch(batch)
+        table = self._spec.table
+        for col, row_key, parent_key in self._pending_parents:
+            row_id = self._resolver.resolve(table, row_key)
+            parent_id = self._resolver.resolve(table, parent_key)
+            if row_id is not None and parent_id is not None:
+                self._db.execute_sql(
+                    f"UPDATE {table} SET {col} = ? WHERE id = ?", (parent_id, row_id)
+                )
+        self._pending_parents.clear()
 
     def _count(self, record: dict, outcome: str) -> None:
         if self._plan is not None:

@@ -548,3 +548,27 @@ def test_a_township_cannot_change_other_units_rows(offices, tmp_path):
         ).fetchone()[0]
         assert name == "青原县"
         assert plan.totals()["rejected"] == 0 or any(r[0] == "org_unit" for r in plan.rejected)
+
+
+def test_a_townships_own_directory_arrives_as_a_tree(offices):
+    from gkdesk.domain.catalog import ItemFields
+
+    county, township, stick = offices
+    with office(township) as t:
+        catalog = t.catalogs.create_catalog("青山镇自定义目录", "village")
+        top = t.catalogs.add_item(catalog.id, None, ItemFields(title="镇级事务"))
+        middle = t.catalogs.add_item(catalog.id, top.id, ItemFields(title="人居环境整治"))
+        t.catalogs.add_item(catalog.id, middle.id, ItemFields(title="垃圾清运情况"))
+        first = t.exchange.export_upward(stick)
+    with office(county) as c:
+        trust_and_apply(c, first.path)
+        rows = c.store.database.execute_sql(
+            "SELECT i.title, p.title FROM catalog_item i JOIN catalog k ON k.id = i.catalog_id "
+            "LEFT JOIN catalog_item p ON p.id = i.parent_id WHERE k.name = '青山镇自定义目录' "
+            "ORDER BY i.id"
+        ).fetchall()
+    assert rows == [
+        ("镇级事务", None),
+        ("人居环境整治", "镇级事务"),
+        ("垃圾清运情况", "人居环境整治"),
+    ]
