@@ -5,6 +5,9 @@ from bench.workloads import (
     catalog_page_open,
     catalog_search,
     cold_start,
+    package_batch,
+    package_export,
+    package_import,
     pdf_floor,
     pdf_linear,
     pdf_small,
@@ -30,4 +33,7 @@ MODULES = (
     posting_search,
     posting_reminders,
     posting_matrix,
+    package_export,
+    package_import,
+    package_batch,
 )
