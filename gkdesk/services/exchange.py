@@ -497,9 +497,10 @@ class ExchangeService:
                     ids: list[tuple[int, int]] = []
                     rows = self._rows(spec, home, changed_only, ids)
                     if spec.pii and seal_to is not None:
-                        sealed: list[dict] = []
+                        sealed: dict[str, list] = {"uuid": [], **{c: [] for c in spec.pii}}
                         writer.add_records(spec.table, _split_pii(rows, spec.pii, sealed))
-                        writer.add_sealed_records(spec.table, sealed, seal_to)
+                        # One columnar record: decoding 100,000 small lines costs far more.
+                        writer.add_sealed_records(spec.table, [sealed], seal_to)
                     else:
                         writer.add_records(spec.table, rows)
                     if spec.table == "posting_attachment":
@@ -829,7 +830,7 @@ class ExchangeService:
                 and seal_private is not None
                 and f"sealed/{spec.table}" in (package.manifest.counts)
             ):
-                pii = {r["uuid"]: r for r in package.sealed_records(spec.table, seal_private)}
+                pii = _unseal_columns(package.sealed_records(spec.table, seal_private), spec.pii)
             records = package.iter_records(spec.table)
             _Applier(self._db, spec, plan, resolver, self._now()).run(records, pii)
             self._fault(f"after_{spec.table}")
@@ -1082,14 +1083,31 @@ def _same_fingerprint(a: str, b: str) -> bool:
 
 
 def _split_pii(
-    rows: Iterable[dict], columns: tuple[str, ...], sealed: list[dict]
+    rows: Iterable[dict], columns: tuple[str, ...], sealed: dict[str, list]
 ) -> Iterator[dict]:
+    uuids = sealed["uuid"]
+    lists = [(col, sealed[col]) for col in columns]
     for row in rows:
-        personal = {"uuid": row["uuid"]}
-        for col in columns:
-            personal[col] = row.pop(col, "")
-        sealed.append(personal)
+        uuids.append(row["uuid"])
+        for col, values in lists:
+            values.append(row.pop(col, ""))
         yield row
+
+
+def _unseal_columns(records: Iterable[dict], columns: tuple[str, ...]) -> dict[str, dict]:
+    """uuid -> personal fields, from the columnar sealed record(s)."""
+    out: dict[str, dict] = {}
+    for record in records:
+        uuids = record.get("uuid")
+        if not isinstance(uuids, list):
+            raise ValueError("sealed personal data has no uuid column")
+        for col in columns:
+            values = record.get(col)
+            if not isinstance(values, list) or len(values) != len(uuids):
+                raise ValueError(f"sealed column {col} does not match the uuids")
+        for n, uuid in enumerate(uuids):
+            out[uuid] = {col: record[col][n] for col in columns}
+    return out
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
@@ -1260,6 +1278,10 @@ class _Applier:
             r[1] for r in db.execute_sql(f"PRAGMA table_info({spec.table})").fetchall()
         ]
         self._pending_parents: list[tuple[str, str, str]] = []
+        self._plan_columns: list[tuple[str, str | None, str | None]] | None = None
+        self._ref_columns: list[tuple[str, str, str | None]] = []
+        self._memo: dict[tuple, int] = {}
+        self._tally: dict[tuple[str, str], int] = {}
 
     def _unit_of(self, record: dict) -> str:
         table = self._spec.table
@@ -1285,8 +1307,9 @@ class _Applier:
             return f"单位{unit}不在{plan.from_name}的辖区内"
         for col in self._spec.required:
             table = self._spec.refs[col]
-            if table in ("roster", "posting"):
-                parent = self._resolver.resolve(table, record.get(col))
+            value = record.get(col)
+            if table in ("roster", "posting") and value not in (None, ""):
+                parent = self._resolve(col, table, value, None)
                 if parent is not None and self._resolver.origin_of(table, parent) != plan.from_code:
                     return "所属名单或公示属于其他单位"
         return ""
@@ -1300,27 +1323,48 @@ class _Applier:
         """Why the record cannot be applied yet, or None."""
         for col in self._spec.required:
             table = self._spec.refs[col]
-            if (
-                self._resolver.resolve(table, record.get(col), _natural_of(record, col, table))
-                is None
+            value = record.get(col)
+            if value in (None, "") or (
+                self._resolve(col, table, value, _natural_of(record, col, table)) is None
             ):
-                return f"{col} {record.get(col)} 尚未收到"
+                return f"{col} {value} 尚未收到"
         return None
 
+    def _column_plan(self, record: dict) -> list[tuple[str, str | None, str | None]]:
+        """(column, referenced table, natural-key field) for the columns records carry."""
+        if self._plan_columns is None:
+            plan = []
+            for col in self._columns:
+                if col in LOCAL_COLUMNS or col not in record:
+                    continue
+                table = self._spec.refs.get(col)
+                suffix = NATURAL_KEYS.get(table) if table else None
+                plan.append((col, table, col + suffix if suffix else None))
+            self._plan_columns = plan
+            self._ref_columns = [p for p in plan if p[1] is not None]
+        return self._plan_columns
+
+    def _resolve(self, col: str, table: str, value, natural: str | None):
+        # Most references repeat (100,000 entries of a few rosters): resolve each once.
+        memo_key = (col, value, natural)
+        found = self._memo.get(memo_key)
+        if found is None:
+            found = self._resolver.resolve(table, value, natural)
+            if found is not None:
+                self._memo[memo_key] = found
+        return found
+
     def _local_values(self, record: dict) -> dict:
-        values = {}
-        for col in self._columns:
-            if col in LOCAL_COLUMNS or col not in record:
-                continue
-            value = record[col]
-            if col in self._spec.refs:
-                table = self._spec.refs[col]
-                wanted = value
-                value = self._resolver.resolve(table, value, _natural_of(record, col, table))
-                if value is None and wanted and table == self._spec.table:
-                    # A parent later in the same package (a tree): linked once all are in.
-                    key = NATURAL_ROW_KEYS.get(table, "uuid")
-                    self._pending_parents.append((col, str(record.get(key)), wanted))
+        plan = self._column_plan(record)
+        values = {col: record.get(col) for col, _table, _natural in plan}
+        for col, table, natural_field in self._ref_columns:
+            wanted = values[col]
+            natural = record.get(natural_field) if natural_field else None
+            value = self._resolve(col, table, wanted, natural) if wanted not in (None, "") else None
+            if value is None and wanted and table == self._spec.table:
+                # A parent later in the same package (a tree): linked once all are in.
+                key = NATURAL_ROW_KEYS.get(table, "uuid")
+                self._pending_parents.append((col, str(record.get(key)), wanted))
             values[col] = value
         values["sent_version"] = record.get("version", 1)
         return values
@@ -1338,6 +1382,7 @@ class _Applier:
                 batch = []
         if batch:
             self._batch(batch)
+        self._flush_counts()
         table = self._spec.table
         for col, row_key, parent_key in self._pending_parents:
             row_id = self._resolver.resolve(table, row_key)
@@ -1350,7 +1395,13 @@ class _Applier:
 
     def _count(self, record: dict, outcome: str) -> None:
         if self._plan is not None:
-            self._plan.add(self._spec.table, self._unit_of(record), outcome)
+            key = (self._unit_of(record), outcome)
+            self._tally[key] = self._tally.get(key, 0) + 1
+
+    def _flush_counts(self) -> None:
+        for (unit, outcome), n in self._tally.items():
+            self._plan.add(self._spec.table, unit, outcome, n)
+        self._tally.clear()
 
     def _batch(self, records: list[dict]) -> None:
         table = self._spec.table
@@ -1425,10 +1476,15 @@ class _Applier:
                 self._count(record, "deleted" if record.get("deleted") else "updated")
         if inserts:
             columns = list(inserts[0])
+            width = len(columns)
+            rows = [
+                tuple(v.values()) if len(v) == width else tuple(v.get(c) for c in columns)
+                for v in inserts
+            ]
             self._db.cursor().executemany(
                 f"INSERT INTO {table} ({', '.join(columns)}) "
                 f"VALUES ({', '.join('?' for _ in columns)})",
-                [tuple(v.get(c) for c in columns) for v in inserts],
+                rows,
             )
             if table in (
                 "org_unit",
