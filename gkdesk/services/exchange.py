@@ -1049,6 +1049,17 @@ class ExchangeService:
             if take == "incoming":
                 record = json.loads(c.incoming)
                 spec = SPECS[c.table_name]
+                kept = json.loads(c.local)
+                now_version = self._db.execute_sql(
+                    f"SELECT version FROM {spec.table} WHERE uuid = ?", (c.record_uuid,)
+                ).fetchone()
+                if now_version is None or now_version[0] != kept.get("version"):
+                    raise FieldError(
+                        "冲突",
+                        conflict_id,
+                        "这条记录在登记冲突后又被修改过，不能直接采用乡镇报送的旧版本。"
+                        "请核对后重新修改，或选择保留县里的。",
+                    )
                 resolver = _Resolver(self._db, c.origin)
                 applier = _Applier(self._db, spec, None, resolver, self._now())
                 applier.overwrite(record)
@@ -1573,6 +1584,12 @@ class _Applier:
             return
         cursor = self._db.execute_sql(f"SELECT * FROM {self._spec.table} WHERE id = ?", (local_id,))
         local = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+        # A newer version from the township replaces an older open conflict on the same row.
+        self._db.execute_sql(
+            "UPDATE sync_conflict SET resolution = 'superseded', resolved_at = ? "
+            "WHERE table_name = ? AND record_uuid = ? AND resolution IS NULL",
+            (self._now.isoformat(" "), self._spec.table, record["uuid"]),
+        )
         self._db.execute_sql(
             "INSERT INTO sync_conflict (package_uuid, origin, table_name, record_uuid, local, "
             "incoming, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",

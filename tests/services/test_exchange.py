@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
 import sqlite3
 import zipfile
@@ -572,3 +573,39 @@ def test_a_townships_own_directory_arrives_as_a_tree(offices):
         ("人居环境整治", "镇级事务"),
         ("垃圾清运情况", "人居环境整治"),
     ]
+
+
+def test_a_conflict_is_not_resolved_with_stale_data(offices):
+    county, township, stick = offices
+    first = export_up(township, stick)
+    with office(county) as c:
+        trust_and_apply(c, first.path)
+        uuid = c.store.database.execute_sql(
+            "SELECT uuid FROM posting WHERE status = 'draft' AND origin = ? LIMIT 1", (TOWNSHIP,)
+        ).fetchone()[0]
+        c.store.database.execute_sql(
+            "UPDATE posting SET title = '县里第一次改', version = version + 1 WHERE uuid = ?",
+            (uuid,),
+        )
+    with office(township) as t:
+        row = next(p for p in t.postings.list() if p.uuid == uuid)
+        t.postings.update(row.id, replace(t.postings.get(row.id).draft(), title="乡镇改一"))
+        second = t.exchange.export_upward(stick)
+        t.postings.update(row.id, replace(t.postings.get(row.id).draft(), title="乡镇改二"))
+        third = t.exchange.export_upward(stick)
+    with office(county) as c:
+        c.exchange.apply(second.path)
+        c.exchange.apply(third.path)
+        (open_conflict,) = c.exchange.conflicts()  # the older one was superseded
+        assert json.loads(open_conflict.incoming)["title"] == "乡镇改二"
+        c.store.database.execute_sql(
+            "UPDATE posting SET title = '县里第二次改', version = version + 1 WHERE uuid = ?",
+            (uuid,),
+        )
+        with pytest.raises(FieldError, match="又被修改过"):
+            c.exchange.resolve_conflict(open_conflict.id, "incoming")
+        c.exchange.resolve_conflict(open_conflict.id, "local")
+        title = c.store.database.execute_sql(
+            "SELECT title FROM posting WHERE uuid = ?", (uuid,)
+        ).fetchone()[0]
+        assert title == "县里第二次改" and c.exchange.conflicts() == []
