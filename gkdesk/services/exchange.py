@@ -1263,15 +1263,26 @@ class _Resolver:
 
     def retry_held(self, plan: Plan | None, now: datetime) -> None:
         """Records held back earlier whose missing row has now arrived are applied."""
-        for held in list(SyncHeldRow.select().where(SyncHeldRow.origin == self._origin)):
-            spec = SPECS.get(held.table_name)
-            if spec is None:
+        by_table: dict[str, list[SyncHeldRow]] = {}
+        for held in SyncHeldRow.select().where(SyncHeldRow.origin == self._origin):
+            by_table.setdefault(held.table_name, []).append(held)
+        for spec in UPWARD + DOWNWARD:
+            rows = by_table.pop(spec.table, [])
+            if not rows:
                 continue
-            record = json.loads(held.record)
+            # One applier per table and batched inserts: a whole roster may have waited.
             applier = _Applier(self._db, spec, plan, self, now, quiet=True)
-            if applier.missing(record) is None:
-                SyncHeldRow.delete().where(SyncHeldRow.id == held.id).execute()
-                applier.run([record], {})
+            ready, ids = [], []
+            for held in rows:
+                record = json.loads(held.record)
+                if applier.missing(record) is None:
+                    ready.append(record)
+                    ids.append(held.id)
+            for start in range(0, len(ids), BATCH):
+                part = ids[start : start + BATCH]
+                SyncHeldRow.delete().where(SyncHeldRow.id.in_(part)).execute()
+            if ready:
+                applier.run(ready, {})
 
 
 class _Applier:
