@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 from gkdesk import APP_NAME, APP_TITLE, __version__
 from gkdesk.db.store import Store, open_store
 from gkdesk.domain.errors import EXIT_OK, GkError
+from gkdesk.instance_lock import InstanceLock
 from gkdesk.logging_setup import configure_logging
 from gkdesk.paths import DataLayout, resolve_data_dir
 from gkdesk.services.container import Services
@@ -103,10 +104,15 @@ def run_first_setup(
     return True
 
 
-def open_for_window(layout: DataLayout, prompts: Prompts, smoke: bool) -> Store | int:
+def open_for_window(
+    layout: DataLayout, prompts: Prompts, smoke: bool, lock: InstanceLock
+) -> Store | int:
     try:
+        # A second window on the same data folder is refused before the database is opened.
+        lock.acquire()
         return open_store(layout)
     except GkError as exc:
+        lock.release()
         if smoke:
             print(exc.message, file=sys.stderr)
         else:
@@ -120,7 +126,8 @@ def main(argv: Sequence[str] | None = None, prompts: Prompts | None = None) -> i
     app = ensure_application(argv)
     prompts = prompts or Prompts()
     layout = DataLayout(resolve_data_dir(args.data_dir))
-    opened = open_for_window(layout, prompts, args.smoke)
+    lock = InstanceLock(layout.root)
+    opened = open_for_window(layout, prompts, args.smoke, lock)
     if isinstance(opened, int):
         return opened
     store = opened
@@ -144,3 +151,4 @@ def main(argv: Sequence[str] | None = None, prompts: Prompts | None = None) -> i
     finally:
         tasks.shutdown(close_db=store.close)
         store.close()
+        lock.release()

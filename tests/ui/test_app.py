@@ -115,3 +115,14 @@ def test_smoke_run_of_main_py_on_a_fresh_dir(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "d" / "gkdesk.db").exists()
+
+
+def test_a_second_window_on_the_same_data_folder_is_refused(qapp, data_dir, prompts):
+    from gkdesk.instance_lock import InstanceLock
+
+    with InstanceLock(data_dir):
+        assert app_module.main(["--data-dir", str(data_dir)], prompts=prompts) == 3
+        (message,) = prompts.texts("error")
+        assert str(data_dir) in message or data_dir.name in message
+        assert not (data_dir / "gkdesk.db").exists()  # refused before anything was opened
+    assert app_module.main(["--smoke", "--data-dir", str(data_dir)], prompts=prompts) == 0
