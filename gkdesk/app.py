@@ -104,6 +104,18 @@ def run_first_setup(
     return True
 
 
+def start_daily_backup(services: Services, tasks: TaskRunner) -> None:
+    """The first start of a day copies the database to backups/ (in the background)."""
+
+    def work(_progress, _cancelled):
+        if services.overview.home_unit() is None:
+            return None
+        return services.backups.daily_if_due()
+
+    job = tasks.run_db(work, "每日自动备份")
+    job.failed.connect(lambda error: log.warning("daily backup failed: %s", error))
+
+
 def open_for_window(
     layout: DataLayout, prompts: Prompts, smoke: bool, lock: InstanceLock
 ) -> Store | int:
@@ -141,6 +153,8 @@ def main(argv: Sequence[str] | None = None, prompts: Prompts | None = None) -> i
             return EXIT_OK
         window = MainWindow(services, tasks, prompts)
         window.show()
+        if not args.smoke:
+            start_daily_backup(services, tasks)
         if args.smoke:
             tasks.wait_for_idle()
             app.processEvents()

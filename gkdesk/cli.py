@@ -456,6 +456,7 @@ def cmd_roster_import(ctx: Context) -> Outcome:
     from gkdesk.services.rosters import RosterRejected
 
     a = ctx.args
+    ctx.services.backups.backup("before-import")
     rosters = ctx.services.rosters
     program = rosters.program(a.program)
     unit = rosters.find_unit(a.unit)
@@ -594,11 +595,14 @@ COMMANDS: dict[str, Callable[[Context], Outcome]] = {
 # Postings and the calendar live in their own module; it needs Context and Outcome above.
 from gkdesk.cli_exchange import COMMANDS as _EXCHANGE_COMMANDS  # noqa: E402
 from gkdesk.cli_exchange import add_parsers as add_exchange_parsers  # noqa: E402
+from gkdesk.cli_maintenance import COMMANDS as _MAINTENANCE_COMMANDS  # noqa: E402
+from gkdesk.cli_maintenance import add_parsers as add_maintenance_parsers  # noqa: E402
 from gkdesk.cli_postings import COMMANDS as _POSTING_COMMANDS  # noqa: E402
 from gkdesk.cli_postings import add_parsers as add_posting_parsers  # noqa: E402
 
 COMMANDS.update(_POSTING_COMMANDS)
 COMMANDS.update(_EXCHANGE_COMMANDS)
+COMMANDS.update(_MAINTENANCE_COMMANDS)
 
 _LEVELS = ["township", "county"]
 _LEVEL_HELP = "，".join(f"{lv}={LEVEL_LABELS[lv]}" for lv in _LEVELS)
@@ -791,6 +795,7 @@ def build_parser() -> ChineseArgumentParser:
         p.add_argument("--font", metavar="字体文件", help="使用指定的中文字体文件（.ttf/.ttc）")
     add_posting_parsers(sub, ChineseArgumentParser)
     add_exchange_parsers(sub, ChineseArgumentParser)
+    add_maintenance_parsers(sub, ChineseArgumentParser)
     return parser
 
 

@@ -88,6 +88,8 @@ def cmd_package_import(ctx: Context) -> Outcome:
     exchange = ctx.services.exchange
     source = Path(a.source)
     if source.is_dir():
+        if not a.dry_run:
+            ctx.services.backups.backup("before-import")
         results = exchange.import_folder(source, apply=not a.dry_run, progress=ctx.progress_counter)
         lines, items = [], []
         failed = 0
@@ -106,6 +108,7 @@ def cmd_package_import(ctx: Context) -> Outcome:
     if a.dry_run:
         plan = exchange.inspect(source, trust_fingerprint=a.trust)
     else:
+        ctx.services.backups.backup("before-import")
         plan = exchange.apply(source, trust_fingerprint=a.trust, progress=ctx.progress_counter)
     return Outcome(data=_plan_dict(plan), lines=_plan_lines(plan))
 

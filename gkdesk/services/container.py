@@ -99,3 +99,9 @@ class Services:
         from gkdesk.services.exchange import ExchangeService
 
         return ExchangeService(self.store)
+
+    @cached_property
+    def backups(self):
+        from gkdesk.services.backups import BackupService
+
+        return BackupService(self.store)

@@ -126,3 +126,22 @@ def test_a_second_window_on_the_same_data_folder_is_refused(qapp, data_dir, prom
         assert str(data_dir) in message or data_dir.name in message
         assert not (data_dir / "gkdesk.db").exists()  # refused before anything was opened
     assert app_module.main(["--smoke", "--data-dir", str(data_dir)], prompts=prompts) == 0
+
+
+def test_the_first_start_of_a_day_backs_up_in_the_background(demo_services):
+    from gkdesk.ui.tasks import TaskRunner
+
+    tasks = TaskRunner()
+    try:
+        app_module.start_daily_backup(demo_services, tasks)
+        assert tasks.wait_for_idle()
+        app_module.start_daily_backup(demo_services, tasks)  # the same day: no second copy
+        assert tasks.wait_for_idle()
+    finally:
+        tasks.shutdown()
+    backups = demo_services.store.layout.backups
+    (daily,) = list(backups.glob("gkdesk-*-daily.db"))
+    import sqlite3
+
+    with sqlite3.connect(daily) as conn:
+        assert conn.execute("SELECT count(*) FROM org_unit").fetchone()[0] > 0

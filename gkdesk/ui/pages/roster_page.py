@@ -230,8 +230,10 @@ class RosterPage(QWidget):
 
     def run_import(self, request) -> int | None:
         rosters = self._rosters
+        backups = self._services.backups
 
         def work(progress, cancelled):
+            backups.backup("before-import")  # an import can always be undone by a restore
             return rosters.import_roster(
                 request.path,
                 request.program_id,

@@ -571,7 +571,10 @@ class SyncPage(QWidget):
             return None
         exchange = self._exchange
 
+        backups = self._services.backups
+
         def work(progress, cancelled):
+            backups.backup("before-import")  # an import can always be undone by a restore
             return exchange.apply(path, trust, progress=progress, cancelled=cancelled)
 
         job = self._tasks.run_db(work, "导入数据包")
@@ -655,7 +658,10 @@ class SyncPage(QWidget):
     def import_folder(self, folder: Path) -> list | None:
         exchange = self._exchange
         job = self._tasks.run_db(
-            lambda p, c: exchange.import_folder(folder, True, progress=p, cancelled=c),
+            lambda p, c: (
+                self._services.backups.backup("before-import"),
+                exchange.import_folder(folder, True, progress=p, cancelled=c),
+            )[1],
             "导入U盘文件夹",
         )
         progress = JobProgressDialog(job, "正在导入数据包……", self)
