@@ -350,6 +350,7 @@ def cmd_catalog_import(ctx: Context) -> Outcome:
             "或加 --skip-rejected 只导入其余各行。\n" + "\n".join(lines[1:]),
             details=data,
         )
+    ctx.services.backups.backup("before-import")
     result = excel.apply(
         preview,
         catalog_id=catalog.id if catalog else None,

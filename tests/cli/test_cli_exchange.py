@@ -62,3 +62,15 @@ def test_keys_and_packages_from_township_to_county_and_back(tmp_path):
     bad.write_bytes(bytes(data))
     proc = run("package", "import", str(bad), data_dir=county)
     assert proc.returncode == 4 and "bad.gkpkg" in proc.stderr
+
+
+def test_imports_leave_a_backup_to_go_back_to(tmp_path):
+    data = tmp_path / "data"
+    assert run("demo", data_dir=data).returncode == 0
+    out = tmp_path / "目录.xlsx"
+    assert (
+        run("catalog", "export", "--catalog", "1", "--out", str(out), data_dir=data).returncode == 0
+    )
+    proc = run("catalog", "import", str(out), "--new", "复制的目录", data_dir=data)
+    assert proc.returncode == 0, proc.stderr
+    assert list((data / "backups").glob("gkdesk-*-before-import.db"))

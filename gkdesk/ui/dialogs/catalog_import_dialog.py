@@ -164,7 +164,10 @@ def run_catalog_import(
     ):
         return None
 
+    backups = services.backups
+
     def apply(progress, cancelled):
+        backups.backup("before-import")  # an import can always be undone by a restore
         return excel.apply(
             preview,
             catalog_id=catalog_id if into_current else None,
