@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -194,3 +195,67 @@ def gengdi_workbook(tmp_path):
         return path
 
     return make
+
+
+# -- two offices (a county and its township 青山镇), each its own data directory -------------
+# peewee's database proxy is global: only one office is open at a time, as on two real PCs.
+
+
+@contextmanager
+def office(root: Path):
+    from gkdesk.db.store import open_store
+    from gkdesk.services.container import Services
+
+    store = open_store(DataLayout(root))
+    try:
+        yield Services.build(store)
+    finally:
+        store.close()
+
+
+def snapshot(root: Path) -> str:
+    """Every row of every table: equal snapshots mean an import changed nothing."""
+    import hashlib
+    import sqlite3
+
+    with sqlite3.connect(root / "gkdesk.db") as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'posting_fts%'"
+            )
+        ]
+        digest = hashlib.sha256()
+        for table in sorted(tables):
+            for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1"):
+                digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+@pytest.fixture
+def offices(tmp_path, gengdi_workbook):
+    """County and township with keys exchanged; the township has a roster notice with a photo."""
+    from dataclasses import replace
+    from datetime import date
+
+    from PIL import Image
+
+    county, township = tmp_path / "county", tmp_path / "township"
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    with office(county) as c:
+        c.setup.load_demo("county", content=True)
+        c.exchange.export_key_file(stick / "county.gkkey")
+    with office(township) as t:
+        t.setup.load_demo("township", content=True)
+        t.exchange.trust_key_file(stick / "county.gkkey")
+        t.exchange.export_key_file(stick / "township.gkkey")
+        roster = t.rosters.import_roster(
+            gengdi_workbook(30), t.rosters.program("gengdi").id, "220188100201", "2025"
+        )
+        draft = t.postings.draft_for_roster(roster.id)
+        posting = t.postings.create(replace(draft, notice_start=date(2025, 4, 25), notice_days=7))
+        photo = tmp_path / "board.jpg"
+        Image.new("RGB", (64, 48), (200, 20, 20)).save(photo)
+        t.postings.attach(posting.id, photo)
+    return county, township, stick

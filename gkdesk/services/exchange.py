@@ -1271,7 +1271,7 @@ class _Resolver:
             if not rows:
                 continue
             # One applier per table and batched inserts: a whole roster may have waited.
-            applier = _Applier(self._db, spec, plan, self, now, quiet=True)
+            applier = _Applier(self._db, spec, plan, self, now)
             ready, ids = [], []
             for held in rows:
                 record = json.loads(held.record)
@@ -1288,15 +1288,12 @@ class _Resolver:
 class _Applier:
     """Applies the records of one table: new, updated, unchanged, deleted, conflict or held."""
 
-    def __init__(
-        self, db, spec: TableSpec, plan: Plan | None, resolver: _Resolver, now, quiet=False
-    ):
+    def __init__(self, db, spec: TableSpec, plan: Plan | None, resolver: _Resolver, now):
         self._db = db
         self._spec = spec
         self._plan = plan
         self._resolver = resolver
         self._now = now
-        self._quiet = quiet
         self._columns = [
             r[1] for r in db.execute_sql(f"PRAGMA table_info({spec.table})").fetchall()
         ]

@@ -7,14 +7,12 @@ is prepared with its store open, closed, and then the county's store is opened f
 
 from __future__ import annotations
 
-import hashlib
-import sqlite3
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import office, snapshot  # noqa: E402  (shared two-office helpers)
 from PySide6.QtWidgets import QDialog
 
 from gkdesk.paths import DataLayout
@@ -27,18 +25,6 @@ from gkdesk.ui.tasks import TaskRunner
 TOWNSHIP = "220188100000"
 COUNTY = "220188000000"
 VILLAGE = "220188100201"
-
-
-@contextmanager
-def office(root: Path):
-    from gkdesk.db.store import open_store
-    from gkdesk.services.container import Services
-
-    store = open_store(DataLayout(root))
-    try:
-        yield Services.build(store)
-    finally:
-        store.close()
 
 
 @contextmanager
@@ -60,43 +46,6 @@ def page_for(root: Path, qtbot, prompts):
     finally:
         tasks.shutdown(close_db=store.close)
         store.close()
-
-
-def snapshot(root: Path) -> str:
-    """Every row of every table: equal snapshots mean the import changed nothing."""
-    with sqlite3.connect(root / "gkdesk.db") as conn:
-        tables = [
-            r[0]
-            for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'posting_fts%'"
-            )
-        ]
-        digest = hashlib.sha256()
-        for table in sorted(tables):
-            for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1"):
-                digest.update(repr(row).encode())
-    return digest.hexdigest()
-
-
-@pytest.fixture
-def offices(tmp_path, gengdi_workbook):
-    """A county and its township 青山镇: the township trusts the county and has a roster to report."""
-    county, township = tmp_path / "county", tmp_path / "township"
-    stick = tmp_path / "stick"
-    stick.mkdir()
-    with office(county) as c:
-        c.setup.load_demo("county", content=True)
-        c.exchange.export_key_file(stick / "county.gkkey")
-    with office(township) as t:
-        t.setup.load_demo("township", content=True)
-        t.exchange.trust_key_file(stick / "county.gkkey")
-        t.exchange.export_key_file(stick / "township.gkkey")
-        roster = t.rosters.import_roster(
-            gengdi_workbook(30), t.rosters.program("gengdi").id, VILLAGE, "2025"
-        )
-        draft = t.postings.draft_for_roster(roster.id)
-        t.postings.create(replace(draft, notice_start=date(2025, 4, 25), notice_days=7))
-    return county, township, stick
 
 
 def export_up(township: Path, stick: Path):
