@@ -569,11 +569,14 @@ class PostingService:
         by_unit: dict[str, list[int]] = {}
         for u, i in sorted(ledger.cells):
             by_unit.setdefault(ledger.units[u].code, []).append(ledger.items[i].id)
-        units = [
+        return PostingChoices(self.unit_choices(), items, {k: tuple(v) for k, v in by_unit.items()})
+
+    def unit_choices(self) -> tuple[tuple[str, str, str], ...]:
+        """(code, name, level) of the open units of the home subtree, for filters."""
+        return tuple(
             (row.code, row.name, row.level)
             for row in subtree_query(require_home(), include_closed=False).order_by(OrgUnitRow.code)
-        ]
-        return PostingChoices(tuple(units), items, {k: tuple(v) for k, v in by_unit.items()})
+        )
 
     def periods(self, item_id: int, today: date | None = None, count: int = 4) -> list[str]:
         """Period labels a 零报告 or posting may be for: the current one first, then earlier."""

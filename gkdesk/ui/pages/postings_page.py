@@ -275,7 +275,9 @@ class PostingsPage(QWidget):
         self.unit_combo.clear()
         self.unit_combo.addItem("全部单位", None)
         try:
-            units = self.choices().units
+            # Only the unit list: the directory matrix behind choices() is worked out when a
+            # posting is started, not every time the page opens.
+            units = self._postings.unit_choices()
         except GkError:
             units = ()
         for code, name, _level in units:
