@@ -134,6 +134,8 @@ class UserAccountRow(BaseRow):
     locked_until = DateTimeField(null=True)
     active = BooleanField(default=True)
     created_at = DateTimeField(default=now)
+    must_change = BooleanField(default=False)
+    last_login_at = DateTimeField(null=True)
 
     class Meta:
         table_name = "user_account"

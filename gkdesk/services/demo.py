@@ -91,7 +91,12 @@ def _work_in_progress(villages, catalog_id: int, origin: str, now: datetime) -> 
     reviewer = UserAccountRow.get_or_none(UserAccountRow.username == "演示审核人")
     if reviewer is None:
         reviewer = UserAccountRow.create(
-            username="演示审核人", display_name="李书记", role="reviewer", password_hash=""
+            # A name to review with, not an account to sign in with (a 管理员 may give it one).
+            username="演示审核人",
+            display_name="李书记",
+            role="reviewer",
+            password_hash="!",
+            must_change=True,
         )
     item = CatalogItemRow.get_or_none(
         CatalogItemRow.catalog == catalog_id, CatalogItemRow.title == "工程项目和大额支出"

@@ -15,7 +15,12 @@ from gkdesk.domain.areacode import UnitLevel, level_of_code, validate_code
 from gkdesk.domain.errors import AlreadyInitialisedError, FieldError, ValidationError
 from gkdesk.domain.units import Unit
 from gkdesk.paths import resource_dir
-from gkdesk.services.accounts import ensure_first_admin
+from gkdesk.services.accounts import (
+    check_new_password,
+    check_username,
+    create_first_admin,
+    ensure_first_admin,
+)
 from gkdesk.services.settings_store import (
     HOME_UNIT_CODE,
     INITIALISED_AT,
@@ -29,6 +34,27 @@ MAX_NAME_LENGTH = 40
 HOME_LEVELS = ("township", "county")
 
 Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class FirstAdmin:
+    """The first 管理员's user name and password, chosen at setup."""
+
+    username: str
+    password: str
+    display_name: str = "管理员"
+
+
+def check_first_admin(admin: FirstAdmin | None) -> None:
+    if admin is not None:
+        check_new_password(admin.password, check_username(admin.username))
+
+
+def _first_admin(admin: FirstAdmin | None) -> None:
+    if admin is None:
+        ensure_first_admin()
+    else:
+        create_first_admin(admin.username, admin.password, admin.display_name)
 
 
 @dataclass(frozen=True)
@@ -122,9 +148,11 @@ class SetupService:
         """Check a request without writing; return it normalised. Raises FieldError."""
         return validate_setup_request(request)
 
-    def initialise(self, request: SetupRequest) -> Unit:
-        """Record the home unit (and its county for a township) in one transaction."""
+    def initialise(self, request: SetupRequest, admin: FirstAdmin | None = None) -> Unit:
+        """Record the home unit (and its county for a township) and the first 管理员 in one
+        transaction; without ``admin`` the 管理员 has no password yet (set at first sign-in)."""
         request = self.validate(request)
+        check_first_admin(admin)
         database = self._store.database
         with database.atomic():
             self._refuse_if_initialised()
@@ -135,12 +163,17 @@ class SetupService:
                 )
             self._create_unit(request.code, request.name, request.level, parent, request.code)
             self._mark_initialised(request.code)
-            ensure_first_admin()
+            _first_admin(admin)
             self._make_keys()
         return self.home_unit()
 
     def load_demo(
-        self, level: str = "township", progress: Progress | None = None, *, content: bool = True
+        self,
+        level: str = "township",
+        progress: Progress | None = None,
+        *,
+        content: bool = True,
+        admin: FirstAdmin | None = None,
     ) -> DemoSummary:
         """Fill an empty installation with the demo county; home = first township or county.
 
@@ -151,6 +184,7 @@ class SetupService:
             raise FieldError(
                 "级别", level, f"演示数据的级别“{level}”无效，只能是 township 或 county。"
             )
+        check_first_admin(admin)
         data = json.loads(demo_file().read_text("utf-8"))
         county = data["county"]
         townships = data["townships"]
@@ -185,7 +219,7 @@ class SetupService:
                 if progress:
                     progress(done, total, f"已载入 {township['name']}")
             self._mark_initialised(home_code)
-            ensure_first_admin()
+            _first_admin(admin)
             self._make_keys()
             if content:
                 from gkdesk.services.catalogs import CatalogService
