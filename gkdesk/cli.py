@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -97,6 +96,8 @@ class Context:
         self.layout = DataLayout(resolve_data_dir(args.data_dir))
         self._err = err
         self._services = None
+        # `account passwd` is how an account that must choose a new password does so.
+        self.allow_must_change = False
 
     def progress(self, message: str) -> None:
         self._err(message)
@@ -107,13 +108,18 @@ class Context:
     @property
     def services(self):
         if self._services is None:
+            from gkdesk.cli_auth import sign_in
             from gkdesk.db.store import open_store
             from gkdesk.services.container import Services
 
             store = open_store(self.layout, progress=self.progress)
             configure_logging(self.layout.logs)
-            # Until signing in exists, GKDESK_USER names the account the command acts as.
-            self._services = Services.build(store, os.environ.get("GKDESK_USER") or None)
+            try:
+                person = sign_in(store, allow_must_change=self.allow_must_change)
+            except BaseException:
+                store.close()
+                raise
+            self._services = Services.build(store, person=person)
         return self._services
 
     def close(self) -> None:
@@ -146,8 +152,11 @@ def cmd_init(ctx: Context) -> Outcome:
             parent_name=a.parent_name,
         )
     )
+    from gkdesk.cli_auth import first_admin_from_env
+
+    admin = first_admin_from_env()
     # Validated before the data directory is opened: a wrong code leaves the disk untouched.
-    home = ctx.services.setup.initialise(request)
+    home = ctx.services.setup.initialise(request, admin)
     return Outcome(
         data={"home_unit": _unit_dict(home), "data_file": str(ctx.layout.database)},
         lines=[
@@ -158,8 +167,13 @@ def cmd_init(ctx: Context) -> Outcome:
 
 
 def cmd_demo(ctx: Context) -> Outcome:
+    from gkdesk.cli_auth import first_admin_from_env
+
+    admin = first_admin_from_env()
     ctx.progress("正在载入演示数据……")
-    summary = ctx.services.setup.load_demo(ctx.args.level, progress=ctx.progress_counter)
+    summary = ctx.services.setup.load_demo(
+        ctx.args.level, progress=ctx.progress_counter, admin=admin
+    )
     home = summary.home
     return Outcome(
         data={
@@ -594,6 +608,8 @@ COMMANDS: dict[str, Callable[[Context], Outcome]] = {
 }
 
 # Postings and the calendar live in their own module; it needs Context and Outcome above.
+from gkdesk.cli_accounts import COMMANDS as _ACCOUNT_COMMANDS  # noqa: E402
+from gkdesk.cli_accounts import add_parsers as add_account_parsers  # noqa: E402
 from gkdesk.cli_exchange import COMMANDS as _EXCHANGE_COMMANDS  # noqa: E402
 from gkdesk.cli_exchange import add_parsers as add_exchange_parsers  # noqa: E402
 from gkdesk.cli_maintenance import COMMANDS as _MAINTENANCE_COMMANDS  # noqa: E402
@@ -604,6 +620,7 @@ from gkdesk.cli_postings import add_parsers as add_posting_parsers  # noqa: E402
 COMMANDS.update(_POSTING_COMMANDS)
 COMMANDS.update(_EXCHANGE_COMMANDS)
 COMMANDS.update(_MAINTENANCE_COMMANDS)
+COMMANDS.update(_ACCOUNT_COMMANDS)
 
 _LEVELS = ["township", "county"]
 _LEVEL_HELP = "，".join(f"{lv}={LEVEL_LABELS[lv]}" for lv in _LEVELS)
@@ -797,6 +814,7 @@ def build_parser() -> ChineseArgumentParser:
     add_posting_parsers(sub, ChineseArgumentParser)
     add_exchange_parsers(sub, ChineseArgumentParser)
     add_maintenance_parsers(sub, ChineseArgumentParser)
+    add_account_parsers(sub, ChineseArgumentParser)
     return parser
 
 

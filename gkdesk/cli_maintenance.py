@@ -13,9 +13,7 @@ _PROGRESS_EVERY = 100
 
 
 def _service(ctx: Context):
-    from gkdesk.services.backups import BackupService
-
-    return BackupService(ctx.services.store)
+    return ctx.services.backups
 
 
 def cmd_backup(ctx: Context) -> Outcome:

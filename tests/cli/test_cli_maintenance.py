@@ -22,7 +22,6 @@ pytestmark = pytest.mark.skipif(
 
 ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}
 ENV.pop("GKDESK_DATA_DIR", None)
-ENV.pop("GKDESK_USER", None)
 
 
 def run(*args, data_dir=None):

@@ -11,7 +11,6 @@ import pytest
 
 ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}
 ENV.pop("GKDESK_DATA_DIR", None)
-ENV.pop("GKDESK_USER", None)
 
 
 def run(*args, data_dir=None):
@@ -35,15 +34,16 @@ def demo_dir(tmp_path_factory):
     return data_dir
 
 
-def test_calendar_due_gives_the_date_and_the_reason_trail():
+def test_calendar_due_gives_the_date_and_the_reason_trail(tmp_path):
     # Request received Fri 2025-09-26 -> 20 working days -> due Thu 2025-10-30.
-    proc, doc = run_json("calendar", "due", "2025-09-26", "20")
+    fresh = tmp_path / "data"  # an installation not set up yet still answers the question
+    proc, doc = run_json("calendar", "due", "2025-09-26", "20", data_dir=fresh)
     assert proc.returncode == 0, proc.stderr
     assert doc["result"]["due"] == "2025-10-30"
     reasons = {t["date"]: t["reason"] for t in doc["result"]["trail"]}
     assert reasons["2025-10-01"] == "国庆节放假"
     assert reasons["2025-09-28"] == "调休上班"
-    text = run("calendar", "due", "2025-09-26", "20").stdout
+    text = run("calendar", "due", "2025-09-26", "20", data_dir=fresh).stdout
     assert "2025-10-30" in text and "国庆" in text and "调休" in text
 
 
