@@ -77,31 +77,69 @@ def install_excepthook(prompts: Prompts, log_path: Path | None) -> None:
 
 def apply_setup_choice(services: Services, choice: SetupChoice) -> None:
     if choice.demo_level:
-        services.setup.load_demo(choice.demo_level)
+        services.setup.load_demo(choice.demo_level, admin=choice.admin)
     else:
-        services.setup.initialise(choice.request)
+        services.setup.initialise(choice.request, choice.admin)
 
 
 def run_first_setup(
     services: Services,
     prompts: Prompts,
     ask: Callable[..., SetupChoice | None] | None = None,
-) -> bool:
-    """Ask until the home unit is recorded; False if the clerk leaves the dialog."""
+) -> str | None:
+    """Ask until the home unit is recorded; the 管理员 made then, or None if the clerk leaves."""
     if ask is None:
         # Imported here: an installation that is set up never pays for building this form.
         from gkdesk.ui.dialogs.setup_dialog import SetupDialog
 
         ask = SetupDialog.ask
-    while not services.setup.is_initialised():
+    while True:
         choice = ask(services.setup.validate)
         if choice is None:
-            return False
+            return None
         try:
             apply_setup_choice(services, choice)
         except GkError as exc:
             prompts.error(None, "初始设置未完成", exc.message)
-    return True
+            continue
+        return choice.admin.username if choice.admin else ""
+
+
+LAST_USER = "last_username"
+
+
+def sign_in_window(store: Store, prompts: Prompts, ask=None):
+    """The signed-in person (after a forced password change if due); None if the clerk quits."""
+    from gkdesk.services.accounts import AccountService
+    from gkdesk.services.audit import AuditLog
+    from gkdesk.services.settings_store import get_setting, set_setting
+
+    accounts = AccountService(store, audit=AuditLog(store).record)
+    if ask is None:
+        from gkdesk.ui.dialogs.account_dialogs import ChangePasswordDialog, LoginDialog, run_dialog
+
+        def ask(kind: str, **kw):
+            if kind == "login":
+                dialog = LoginDialog(accounts, kw["usernames"], kw["last"])
+                return (dialog.person, dialog.password_edit.text()) if run_dialog(dialog) else None
+            dialog = ChangePasswordDialog(accounts, kw["username"], kw["old"])
+            dialog.set_intro(kw["why"])
+            return dialog.person if run_dialog(dialog) else None
+
+    answer = ask("login", usernames=accounts.usernames(), last=get_setting(LAST_USER) or "")
+    if answer is None:
+        return None
+    person, password = answer
+    with store.database.atomic():
+        set_setting(LAST_USER, person.username)
+    if person.must_change:
+        why = (
+            "这是首次登录或管理员重设过密码，请设置只有自己知道的新密码。"
+            if password
+            else "本账号还没有密码，请设置登录密码。"
+        )
+        person = ask("change", username=person.username, old=password, why=why)
+    return person
 
 
 def start_daily_backup(services: Services, tasks: TaskRunner) -> None:
@@ -114,6 +152,25 @@ def start_daily_backup(services: Services, tasks: TaskRunner) -> None:
 
     job = tasks.run_db(work, "每日自动备份")
     job.failed.connect(lambda error: log.warning("daily backup failed: %s", error))
+
+
+def open_session(store: Store, prompts: Prompts, smoke: bool) -> Services | None:
+    """Services for the person at the keyboard: set up first, or sign in; None to quit."""
+    from gkdesk.services.accounts import Person
+
+    if smoke:
+        # Checking an installation: look, touch nothing, nobody signed in.
+        return Services.build(store, person=Person(0, "", "（检查安装）", "viewer"))
+    setup = Services.build(store, person=Person(0, "", "（初始设置）", "admin"))
+    if not setup.setup.is_initialised():
+        username = run_first_setup(setup, prompts)
+        if username is None:
+            return None
+        return Services.build(store, username or None)
+    person = sign_in_window(store, prompts)
+    if person is None:
+        return None
+    return Services.build(store, person=person)
 
 
 def open_for_window(
@@ -146,10 +203,10 @@ def main(argv: Sequence[str] | None = None, prompts: Prompts | None = None) -> i
     log_path = configure_logging(layout.logs)
     log.info("gkdesk %s started on %s", __version__, layout.database)
     install_excepthook(prompts, log_path)
-    services = Services.build(store)
     tasks = TaskRunner()
     try:
-        if not args.smoke and not run_first_setup(services, prompts):
+        services = open_session(store, prompts, args.smoke)
+        if services is None:
             return EXIT_OK
         window = MainWindow(services, tasks, prompts)
         window.show()

@@ -92,7 +92,10 @@ class MainWindow(QMainWindow):
         self.data_file_label = QLabel(self)
         self.data_file_label.setObjectName("data_file_status")
         self.data_file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.user_label = QLabel(self)
+        self.user_label.setObjectName("user_status")
         self.ui.status_bar.addWidget(self.home_label)
+        self.ui.status_bar.addWidget(self.user_label)
         self.ui.status_bar.addPermanentWidget(self.data_file_label)
         self.update_status()
         self.setWindowTitle(f"{APP_TITLE} {__version__}")
@@ -107,6 +110,17 @@ class MainWindow(QMainWindow):
         else:
             self.home_label.setText(f"本单位：{home.name}（{home.level_label} {home.code}）")
         self.data_file_label.setText(f"数据文件：{self._services.store.path}")
+        person = self._services.actor()
+        self.user_label.setText(f"当前用户：{person.display_name}（{person.role_label}）")
+
+    def reload_all(self) -> None:
+        """After a restore: every page that was built shows the data it now holds."""
+        self.update_status()
+        for page in self._pages.values():
+            if isinstance(page, HomePage):
+                page.refresh()
+            elif hasattr(page, "activate"):
+                page.activate()
 
     def show_page(self, key: str) -> None:
         keys = [entry.key for entry in NAV_ENTRIES]
@@ -146,6 +160,7 @@ class MainWindow(QMainWindow):
                 from gkdesk.ui.pages.settings_page import SettingsPage
 
                 page = SettingsPage(self._services, self._tasks, self._prompts, self)
+                page.restored.connect(self.reload_all)
             else:
                 raise KeyError(f"no page for navigation entry {entry.key!r}")
             page.setObjectName(f"{key}_page")

@@ -235,3 +235,37 @@ class JobProgressDialog(QProgressDialog):
     @Slot()
     def _on_job_finished(self) -> None:
         self.close()
+
+
+def finish(progress: JobProgressDialog) -> None:
+    """Close a job's progress dialog and free it: pages and tabs live all session."""
+    progress.close()
+    progress.deleteLater()
+
+
+def error_text(exc: BaseException) -> str:
+    """What to tell the clerk about a failed job."""
+    from gkdesk.domain.errors import GkError, describe_os_error
+
+    if isinstance(exc, GkError):
+        return exc.message
+    if isinstance(exc, OSError):
+        return describe_os_error(exc)
+    return str(exc)
+
+
+def run_and_wait(
+    tasks: TaskRunner, work, label: str, title: str, parent: QWidget, *, cancellable: bool
+) -> Any:
+    """Run ``work`` on the database lane behind a progress dialog; its result or its error.
+
+    A step that takes no cancel request gets no 取消 button: it would do nothing.
+    """
+    job = tasks.run_db(work, label)
+    progress = JobProgressDialog(job, title, parent)
+    if not cancellable:
+        progress.setCancelButton(None)
+    try:
+        return wait_for(job)
+    finally:
+        finish(progress)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import TEST_PASSWORD, TEST_USER, first_admin
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -42,7 +43,7 @@ def test_first_start_with_demo_opens_the_window(qapp, data_dir, prompts, monkeyp
 
     def ask(validate):
         asked.append(validate)
-        return SetupChoice(request=None, demo_level="township")
+        return SetupChoice(request=None, demo_level="township", admin=first_admin())
 
     monkeypatch.setattr(SetupDialog, "ask", staticmethod(ask))
     close_main_window_soon()
@@ -51,6 +52,10 @@ def test_first_start_with_demo_opens_the_window(qapp, data_dir, prompts, monkeyp
     store = open_store(app_module.DataLayout(data_dir))
     try:
         assert Services.build(store).setup.home_unit().name == "青山镇"
+        # The 管理员 typed into the setup dialog signs in with that password next time.
+        from gkdesk.services.accounts import AccountService
+
+        assert AccountService(store).sign_in(TEST_USER, TEST_PASSWORD).role == "admin"
     finally:
         store.close()
 
@@ -66,22 +71,26 @@ def test_leaving_the_setup_dialog_exits_without_setting_up(qapp, data_dir, promp
 
 
 def test_a_failed_setup_is_shown_and_asked_again(services, prompts):
+    from gkdesk.services.setup import FirstAdmin
+
+    request = SetupRequest(level="county", code="220188000000", name="青原县")
     answers = [
-        SetupChoice(request=SetupRequest(level="county", code="220188000000", name="青原县")),
-        SetupChoice(request=None, demo_level="township"),
+        SetupChoice(request=request, admin=FirstAdmin("admin", "short")),
+        SetupChoice(request=request, admin=first_admin()),
     ]
-    services.setup.initialise(SetupRequest(level="county", code="220188000000", name="青原县"))
-    # Already initialised: nothing to ask.
-    assert app_module.run_first_setup(services, prompts, ask=lambda v: answers.pop(0)) is True
-    assert len(answers) == 2
+    assert app_module.run_first_setup(services, prompts, ask=lambda v: answers.pop(0)) == TEST_USER
+    assert answers == []
+    (message,) = prompts.texts("error")
+    assert "至少要有8个字符" in message
+    assert services.setup.home_unit().name == "青原县"
 
 
 def test_demo_into_a_dir_with_units_reports_error_then_retries(services, prompts):
     from gkdesk.db.models import OrgUnitRow
 
     OrgUnitRow.create(origin="x", code="220188000000", name="青原县", level="county")
-    answers = [SetupChoice(request=None, demo_level="township"), None]
-    assert app_module.run_first_setup(services, prompts, ask=lambda v: answers.pop(0)) is False
+    answers = [SetupChoice(request=None, demo_level="township", admin=first_admin()), None]
+    assert app_module.run_first_setup(services, prompts, ask=lambda v: answers.pop(0)) is None
     (message,) = prompts.texts("error")
     assert "已有单位数据" in message
 
@@ -145,3 +154,60 @@ def test_the_first_start_of_a_day_backs_up_in_the_background(demo_services):
 
     with sqlite3.connect(daily) as conn:
         assert conn.execute("SELECT count(*) FROM org_unit").fetchone()[0] > 0
+
+
+def test_an_installation_that_is_set_up_asks_who_signs_in(qapp, data_dir, prompts, monkeypatch):
+    store = open_store(app_module.DataLayout(data_dir))
+    Services.build(store).setup.load_demo("township", content=False, admin=first_admin())
+    store.close()
+    seen = []
+
+    def sign_in(store, prompts):
+        from gkdesk.services.accounts import AccountService
+
+        person = AccountService(store).sign_in(TEST_USER, TEST_PASSWORD)
+        seen.append(person)
+        return person
+
+    monkeypatch.setattr(app_module, "sign_in_window", sign_in)
+    shown = []
+
+    def close():
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and widget.isVisible():
+                shown.append(widget.statusBar().currentMessage() + widget.user_label.text())
+                widget.close()
+                return
+        QTimer.singleShot(50, close)
+
+    QTimer.singleShot(50, close)
+    assert app_module.main(["--data-dir", str(data_dir)], prompts=prompts) == 0
+    assert [p.username for p in seen] == [TEST_USER]
+    assert "管理员" in shown[0]
+    # Quitting the sign-in opens nothing.
+    monkeypatch.setattr(app_module, "sign_in_window", lambda store, prompts: None)
+    assert app_module.main(["--data-dir", str(data_dir)], prompts=prompts) == 0
+
+
+def test_signing_in_with_a_reset_password_asks_for_a_new_one(demo_services, prompts):
+    accounts = demo_services.accounts
+    person = accounts.add_account("zhang", "张会计", "clerk", "Temp-2026-pw")
+    asked = []
+
+    def ask(kind, **kw):
+        asked.append((kind, kw))
+        if kind == "login":
+            return accounts.sign_in("zhang", "Temp-2026-pw"), "Temp-2026-pw"
+        return accounts.change_password(kw["username"], kw["old"], "Zhang-own-2026")
+
+    signed_in = app_module.sign_in_window(demo_services.store, prompts, ask=ask)
+    assert [k for k, _kw in asked] == ["login", "change"]
+    assert asked[1][1]["old"] == "Temp-2026-pw" and "首次登录" in asked[1][1]["why"]
+    assert signed_in.id == person.id and not signed_in.must_change
+    # The next start offers the same user name first.
+    app_module.sign_in_window(
+        demo_services.store,
+        prompts,
+        ask=lambda kind, **kw: asked.append(kw["last"]) if kind == "login" else None,
+    )
+    assert asked[-1] == "zhang"

@@ -261,3 +261,20 @@ def test_print_preview_of_a_text_notice(qtbot, page, monkeypatch):
     text = "".join(p.extract_text() for p in PdfReader(dialog.pdf_path).pages)
     assert page.current.title[:10] in text.replace("\n", "")
     dialog.reject()
+
+
+def test_a_viewer_sees_the_writing_buttons_greyed(qtbot, world, prompts, tasks):
+    from PySide6.QtCore import Qt
+
+    from gkdesk.services.accounts import Person
+    from gkdesk.services.container import Services
+
+    viewer = Services(world.store, person=Person(99, "wang", "王查看", "viewer"))
+    page = PostingsPage(viewer, tasks, prompts)
+    qtbot.addWidget(page)
+    page.show()
+    page.activate()
+    assert not page.new_button.isEnabled() and not page.zero_button.isEnabled()
+    assert not page.review_button.isEnabled() and not page.print_button.isEnabled()
+    qtbot.keyClick(page, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert prompts.calls == []  # no dialog, no refusal: the shortcut is off too

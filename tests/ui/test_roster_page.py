@@ -72,8 +72,13 @@ def test_page_imports_views_and_masks(qtbot, page, demo_services, prompts, gengd
     assert page.model.rowCount() == 6
     assert "6 户" in page.totals_label.text() and "元" in page.totals_label.text()
     entry = page.model.entry(0)
+    # The board's view comes first; the whole numbers only on choosing 内部（完整）.
+    assert page.profile_combo.currentData() == "board"
+    page.profile_combo.setCurrentIndex(page.profile_combo.findData("internal"))
+    page._on_filter_changed(0)
     id_col = [name for name, _m in page.model.columns].index("id_number")
     assert page.model.index(0, id_col).data() == entry.id_number
+    assert demo_services.audit.events(limit=1)[0].action == "查看未脱敏名单"
     page.profile_combo.setCurrentIndex(page.profile_combo.findData("board"))
     page._on_filter_changed(0)
     shown = page.model.index(0, [n for n, _m in page.model.columns].index("id_number")).data()
@@ -120,3 +125,35 @@ def test_programme_dialog_saves_and_refuses(qtbot, demo_services):
     dialog._on_buttons_accepted()
     assert dialog.result_program.notice_days == 10
     assert rosters.program("dibao").masking["web"]["id_number"] == "hide"
+
+
+def test_a_viewer_reads_rosters_masked_and_cannot_change_them(
+    qtbot, demo_services, prompts, gengdi_workbook
+):
+    from gkdesk.services.accounts import Person
+    from gkdesk.services.container import Services
+    from gkdesk.ui.pages.roster_page import RosterPage
+    from gkdesk.ui.tasks import TaskRunner
+
+    rosters = demo_services.rosters
+    info = rosters.import_roster(
+        gengdi_workbook(3), rosters.program("gengdi").id, "220188100201", "2025"
+    )
+    whole = rosters.entries(info.id, 0, 1)[0].id_number
+    viewer = Services(demo_services.store, person=Person(99, "wang", "王查看", "viewer"))
+    tasks = TaskRunner()
+    try:
+        page = RosterPage(viewer, tasks, prompts)
+        qtbot.addWidget(page)
+        page.activate()
+        page.show_roster(info.id)
+        profiles = [page.profile_combo.itemData(i) for i in range(page.profile_combo.count())]
+        assert "internal" not in profiles
+        assert not page.import_button.isEnabled() and not page.delete_button.isEnabled()
+        assert not page.export_button.isEnabled() and not page.print_button.isEnabled()
+        shown = [page.model.index(0, c).data() for c in range(page.model.columnCount())]
+        assert whole not in shown
+        page._on_table_double_clicked(page.model.index(0, 1))
+        assert prompts.calls == []
+    finally:
+        tasks.shutdown()

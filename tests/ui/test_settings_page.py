@@ -190,7 +190,9 @@ def test_adding_people_and_refusing_a_duplicate(qtbot, page, demo_services):
     tab.name_edit.setText("李主任")
     tab.role_combo.setCurrentIndex(tab.role_combo.findText("审核人"))
     tab.add_button.click()
-    assert ["李主任", "审核人"] in table_rows(tab.people_table)
+    assert ["李主任", "李主任", "审核人", "待本人设置密码，未登录过"] in table_rows(
+        tab.people_table
+    )
     people = demo_services.accounts.people()
     assert [(p.display_name, p.role) for p in people if p.display_name == "李主任"] == [
         ("李主任", "reviewer")
@@ -236,3 +238,126 @@ def test_a_real_font_is_kept_and_auto_restores(page, demo_services, prompts):
     assert demo_services.printing.font_setting() is None
     assert tab.font_label.text() == f"当前打印字体：{AUTO_FONT}"
     assert not tab.auto_button.isEnabled()
+
+
+def fill_and_submit(fill):
+    """Replaces the modal run of a dialog: fill its fields, press its OK, report acceptance."""
+
+    def exec_dialog(dialog):
+        fill(dialog)
+        dialog.submit()
+        return dialog.result() == 1
+
+    return exec_dialog
+
+
+def test_an_admin_makes_an_account_that_then_signs_in(page, demo_services, monkeypatch):
+    from gkdesk.services.accounts import AccountService
+
+    tab = page.people_tab
+    assert tab.new_account_button.isEnabled() and not tab.reset_button.isEnabled()
+
+    def fill(dialog):
+        dialog.username_edit.setText("zhangkj")
+        dialog.name_edit.setText("张会计")
+        dialog.role_combo.setCurrentIndex(dialog.role_combo.findData("clerk"))
+        dialog.password_edit.setText("Temp-2026-pw")
+        dialog.again_edit.setText("Temp-2026-pw")
+
+    monkeypatch.setattr(tab, "exec_dialog", fill_and_submit(fill))
+    tab.new_account()
+    rows = table_rows(tab.people_table)
+    assert ["zhangkj", "张会计", "经办人", "待本人设置密码，未登录过"] in rows
+    assert tab.selected().username == "zhangkj" and tab.reset_button.isEnabled()
+    person = AccountService(demo_services.store).sign_in("zhangkj", "Temp-2026-pw")
+    assert person.must_change
+
+
+def test_a_mismatched_password_keeps_the_dialog_open(qtbot, demo_services):
+    from gkdesk.ui.dialogs.account_dialogs import NewAccountDialog
+
+    dialog = NewAccountDialog(demo_services.accounts)
+    qtbot.addWidget(dialog)
+    dialog.username_edit.setText("zhangkj")
+    dialog.name_edit.setText("张会计")
+    dialog.password_edit.setText("Temp-2026-pw")
+    dialog.again_edit.setText("Temp-2026-px")
+    dialog.submit()
+    assert dialog.person is None and "不一致" in dialog.error_label.text()
+    assert "zhangkj" not in [p.username for p in demo_services.accounts.people()]
+
+
+def test_reset_role_and_disable_from_the_tab(page, demo_services, prompts, monkeypatch):
+    from gkdesk.services.accounts import AccountService, SignInError
+
+    accounts = AccountService(demo_services.store)
+    person = demo_services.accounts.add_account("zhangkj", "张会计", "clerk", "Temp-2026-pw")
+    for _ in range(5):
+        with pytest.raises(SignInError):
+            accounts.sign_in("zhangkj", "wrong-guess-1")
+    tab = page.people_tab
+    tab.reload(select="zhangkj")
+    assert "锁定至" in table_rows(tab.people_table)[-1][3]
+
+    def fill(dialog):
+        dialog.password_edit.setText("Reset-2026-pw")
+        dialog.again_edit.setText("Reset-2026-pw")
+
+    monkeypatch.setattr(tab, "exec_dialog", fill_and_submit(fill))
+    tab.reset_password()
+    assert "已为 zhangkj（张会计）设置临时密码并解除锁定" in prompts.texts("info")[-1]
+    assert accounts.sign_in("zhangkj", "Reset-2026-pw").must_change
+
+    prompts.items_to_choose.append(1)  # 审核人
+    tab.change_role()
+    assert accounts.person(person.id).role == "reviewer"
+    prompts.confirm_answers.append(True)
+    tab.disable()
+    assert "zhangkj" not in [row[0] for row in table_rows(tab.people_table)]
+    with pytest.raises(SignInError):
+        accounts.sign_in("zhangkj", "Reset-2026-pw")
+
+
+def test_a_clerk_sees_the_admin_buttons_greyed_and_changes_own_password(
+    qtbot, demo_services, prompts, monkeypatch
+):
+    from gkdesk.services.accounts import AccountService
+    from gkdesk.services.container import Services
+    from gkdesk.ui.pages.settings_page import PeopleTab
+
+    demo_services.accounts.add_account("zhangkj", "张会计", "clerk", "Temp-2026-pw")
+    clerk = Services(demo_services.store, "zhangkj")
+    tab = PeopleTab(clerk, prompts)
+    qtbot.addWidget(tab)
+    tab.reload(select="zhangkj")
+    assert not tab.new_account_button.isEnabled() and not tab.reset_button.isEnabled()
+    assert tab.my_password_button.isEnabled()
+
+    def fill(dialog):
+        dialog.old_edit.setText("Temp-2026-pw")
+        dialog.new_edit.setText("Zhang-own-2026")
+        dialog.again_edit.setText("Zhang-own-2026")
+
+    monkeypatch.setattr(tab, "exec_dialog", fill_and_submit(fill))
+    tab.change_my_password()
+    assert prompts.texts("info")[-1] == "密码已修改，下次登录请用新密码。"
+    assert not AccountService(demo_services.store).sign_in("zhangkj", "Zhang-own-2026").must_change
+
+
+def test_the_login_dialog_counts_wrong_tries_and_signs_in(qtbot, demo_services):
+    from gkdesk.services.accounts import AccountService
+    from gkdesk.ui.dialogs.account_dialogs import LoginDialog
+
+    demo_services.accounts.add_account("zhangkj", "张会计", "clerk", "Temp-2026-pw")
+    accounts = AccountService(demo_services.store)
+    dialog = LoginDialog(accounts, accounts.usernames(), "zhangkj")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.username_combo.currentText() == "zhangkj"
+    qtbot.keyClicks(dialog.password_edit, "not-my-pw")
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    assert dialog.person is None and "再输错4次" in dialog.error_label.text()
+    assert dialog.password_edit.text() == ""
+    qtbot.keyClicks(dialog.password_edit, "Temp-2026-pw")
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    assert dialog.result() == 1 and dialog.person.username == "zhangkj"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QLineEdit, QWidget
 
 from gkdesk.domain.errors import FieldError
-from gkdesk.services.setup import SetupRequest
+from gkdesk.domain.passwords import MIN_LENGTH
+from gkdesk.services.setup import FirstAdmin, SetupRequest, check_first_admin
+from gkdesk.ui.dialogs.account_dialogs import password_edit
 from gkdesk.ui.forms.ui_setup_dialog import Ui_SetupDialog
 
 ERROR_STYLE = "color: #b00020;"
@@ -20,6 +22,7 @@ class SetupChoice:
 
     request: SetupRequest | None
     demo_level: str | None = None
+    admin: FirstAdmin | None = None
 
 
 class SetupDialog(QDialog):
@@ -32,6 +35,7 @@ class SetupDialog(QDialog):
         self.choice: SetupChoice | None = None
         self.ui.error_label.setStyleSheet(ERROR_STYLE)
         self.ui.error_label.hide()
+        self._build_admin_box()
         self.ui.button_box.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
         self.ui.button_box.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
         self.ui.township_radio.toggled.connect(self._on_level_changed)
@@ -44,6 +48,38 @@ class SetupDialog(QDialog):
         self.ui.code_edit.setFocus()
         # Wide enough that the placeholder hints and messages read on one or two lines.
         self.resize(self.fontMetrics().horizontalAdvance("汉") * 36, self.sizeHint().height())
+
+    def _build_admin_box(self) -> None:
+        box = QGroupBox("管理员账号（管理单位、账号和设置，请牢记密码）", self)
+        self.admin_username_edit = QLineEdit("admin", box)
+        self.admin_username_edit.setObjectName("admin_username_edit")
+        self.admin_username_edit.setMaxLength(20)
+        self.admin_password_edit = password_edit(
+            box, "admin_password_edit", f"至少{MIN_LENGTH}个字符"
+        )
+        self.admin_again_edit = password_edit(box, "admin_again_edit")
+        form = QFormLayout(box)
+        form.addRow("用户名：", self.admin_username_edit)
+        form.addRow("密码：", self.admin_password_edit)
+        form.addRow("再输入一次：", self.admin_again_edit)
+        for edit in (self.admin_username_edit, self.admin_password_edit, self.admin_again_edit):
+            edit.textEdited.connect(self._on_any_text_edited)
+        layout = self.ui.main_layout
+        layout.insertWidget(layout.indexOf(self.ui.error_label), box)
+
+    def _admin(self) -> FirstAdmin | None:
+        """The 管理员 typed in, checked; None (with the error shown) when not acceptable."""
+        if self.admin_password_edit.text() != self.admin_again_edit.text():
+            self._show_message("两次输入的管理员密码不一致，请重新输入。", self.admin_again_edit)
+            return None
+        admin = FirstAdmin(self.admin_username_edit.text().strip(), self.admin_password_edit.text())
+        try:
+            check_first_admin(admin)
+        except FieldError as exc:
+            target = self.admin_username_edit if exc.field == "用户名" else self.admin_password_edit
+            self._show_message(exc.message, target)
+            return None
+        return admin
 
     @classmethod
     def ask(cls, validate, parent: QWidget | None = None) -> SetupChoice | None:
@@ -86,8 +122,10 @@ class SetupDialog(QDialog):
     @Slot()
     def _on_button_box_accepted(self) -> None:
         if self.ui.demo_check.isChecked():
-            self.choice = SetupChoice(request=None, demo_level=self.level)
-            self.accept()
+            admin = self._admin()
+            if admin is not None:
+                self.choice = SetupChoice(request=None, demo_level=self.level, admin=admin)
+                self.accept()
             return
         request = SetupRequest(
             level=self.level,
@@ -101,7 +139,10 @@ class SetupDialog(QDialog):
         except FieldError as exc:
             self._show_error(exc)
             return
-        self.choice = SetupChoice(request=request)
+        admin = self._admin()
+        if admin is None:
+            return
+        self.choice = SetupChoice(request=request, admin=admin)
         self.accept()
 
     def _show_error(self, exc: FieldError) -> None:
@@ -116,6 +157,12 @@ class SetupDialog(QDialog):
         if target is not None:
             target.setFocus()
             target.selectAll()
+
+    def _show_message(self, message: str, target: QLineEdit) -> None:
+        self.ui.error_label.setText(message)
+        self.ui.error_label.show()
+        target.setFocus()
+        target.selectAll()
 
     def _clear_error(self) -> None:
         self.ui.error_label.clear()

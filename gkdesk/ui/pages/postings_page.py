@@ -475,22 +475,42 @@ class PostingsPage(QWidget):
     def _update_buttons(self) -> None:
         p = self.current
         actions = p.actions if p else ()
-        self.edit_button.setEnabled(bool(p) and p.status in rules.EDITABLE and p.kind != "zero")
-        self.submit_button.setEnabled(rules.SUBMIT in actions)
-        self.review_button.setEnabled(rules.APPROVE in actions or rules.SEND_BACK in actions)
-        self.post_button.setEnabled(rules.POST in actions)
-        self.archive_button.setEnabled(rules.ARCHIVE in actions)
-        self.withdraw_button.setEnabled(rules.WITHDRAW in actions)
-        self.print_button.setEnabled(bool(p) and p.kind != "zero" and p.status != rules.WITHDRAWN)
-        can_attach = bool(p) and p.kind != "zero" and p.status != rules.WITHDRAWN
+        may = self._may
+        self.new_button.setEnabled(may("create"))
+        self.zero_button.setEnabled(may("record_zero"))
+        self.edit_button.setEnabled(
+            may("update") and bool(p) and p.status in rules.EDITABLE and p.kind != "zero"
+        )
+        self.submit_button.setEnabled(may("submit") and rules.SUBMIT in actions)
+        self.review_button.setEnabled(
+            may("review") and (rules.APPROVE in actions or rules.SEND_BACK in actions)
+        )
+        self.post_button.setEnabled(may("post") and rules.POST in actions)
+        self.archive_button.setEnabled(may("archive") and rules.ARCHIVE in actions)
+        self.withdraw_button.setEnabled(may("withdraw") and rules.WITHDRAW in actions)
+        self.print_button.setEnabled(
+            self._services.may("printing", "print_posting")
+            and bool(p)
+            and p.kind != "zero"
+            and p.status != rules.WITHDRAWN
+        )
+        can_attach = may("attach") and bool(p) and p.kind != "zero" and p.status != rules.WITHDRAWN
         self.add_photo_button.setEnabled(can_attach)
         has_photo = self.photo_list.currentItem() is not None
         self.open_photo_button.setEnabled(has_photo)
         self.remove_photo_button.setEnabled(has_photo and can_attach)
-        self.undo_photo_button.setEnabled(bool(p) and bool(self._removed_for(p.id)))
-        self.add_objection_button.setEnabled(bool(p) and p.status in (rules.POSTED, rules.ENDED))
+        self.undo_photo_button.setEnabled(can_attach and bool(p) and bool(self._removed_for(p.id)))
+        self.add_objection_button.setEnabled(
+            may("add_objection") and bool(p) and p.status in (rules.POSTED, rules.ENDED)
+        )
         selected = self._selected_objection()
-        self.handle_objection_button.setEnabled(selected is not None and not selected.closed)
+        self.handle_objection_button.setEnabled(
+            may("handle_objection") and selected is not None and not selected.closed
+        )
+
+    def _may(self, method: str) -> bool:
+        """Whether the signed-in role may do this at all (the service checks again)."""
+        return self._services.may("postings", method)
 
     def _selected_objection(self):
         if self.current is None:
@@ -532,7 +552,8 @@ class PostingsPage(QWidget):
 
     @Slot()
     def _on_new_button_clicked(self) -> None:
-        self.new_for_item()
+        if self.new_button.isEnabled():  # Ctrl+N does nothing for a role that may not write
+            self.new_for_item()
 
     def new_for_item(self, unit_code: str | None = None, item_id: int | None = None) -> None:
         """Draft a text notice; from a reminder the unit and item come already chosen."""

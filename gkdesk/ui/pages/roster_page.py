@@ -77,8 +77,13 @@ class RosterPage(QWidget):
         self.totals_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.group_combo = QComboBox(self)
         self.profile_combo = QComboBox(self)
+        # The public channels first: whole ID numbers and accounts are shown only when the
+        # clerk chooses 内部（完整）, which the audit trail records, and never to 查看.
         for key, label in PROFILES.items():
-            self.profile_combo.addItem(f"按{label}显示", key)
+            if key != "internal":
+                self.profile_combo.addItem(f"按{label}显示", key)
+        if services.may_see_personal_data():
+            self.profile_combo.addItem(f"按{PROFILES['internal']}显示", "internal")
         self.export_button = QPushButton("按此渠道导出 Excel…", self)
         self.print_button = QPushButton("打印公示单…", self)
         bar = QHBoxLayout()
@@ -184,14 +189,15 @@ class RosterPage(QWidget):
 
     def _update_buttons(self) -> None:
         has = self.current_roster_id() is not None
-        for widget in (
-            self.delete_button,
-            self.export_button,
-            self.print_button,
-            self.group_combo,
-            self.profile_combo,
-        ):
-            widget.setEnabled(has)
+        may = self._services.may
+        self.import_button.setEnabled(may("rosters", "import_roster"))
+        self.template_button.setEnabled(may("rosters", "write_template"))
+        self.program_button.setEnabled(may("rosters", "update_program"))
+        self.delete_button.setEnabled(has and may("rosters", "delete_roster"))
+        self.export_button.setEnabled(has and may("rosters", "export_xlsx"))
+        self.print_button.setEnabled(has and may("printing", "print_roster"))
+        self.group_combo.setEnabled(has)
+        self.profile_combo.setEnabled(has)
 
     @Slot()
     def _on_roster_list_current_item_changed(self, *_args) -> None:
@@ -401,6 +407,8 @@ class RosterPage(QWidget):
     def _on_table_double_clicked(self, index) -> None:
         if not index.isValid() or self.model.roster_id is None:
             return
+        if not self._services.may("rosters", "update_entry"):
+            return  # 查看 and 审核人 read the list; correcting a record is the 经办人's
         entry = self.model.entry(index.row())
         dialog = EntryEditDialog(
             entry,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from PySide6.QtCore import QDate, Qt, Slot
+from PySide6.QtCore import QDate, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -400,19 +400,42 @@ class CalendarTab(QWidget):
 
 
 class PeopleTab(QWidget):
-    """The people who draft and review notices; only names and roles for now."""
+    """Accounts (user name, role, state) and people registered by name only.
+
+    A 管理员 makes accounts, resets passwords, changes roles and disables accounts; everyone
+    changes their own password here. The service refuses what the role may not do; the
+    buttons only save a refused click.
+    """
 
     def __init__(self, services, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._services = services
         self._accounts = services.accounts
         self._prompts = prompts
-        self.people_table = QTableWidget(0, 2, self)
+        self._people: list = []
+        self.people_table = QTableWidget(0, 4, self)
         self.people_table.setObjectName("people_table")
-        self.people_table.setHorizontalHeaderLabels(["姓名", "角色"])
+        self.people_table.setHorizontalHeaderLabels(["用户名", "姓名", "角色", "状态"])
         self.people_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.people_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.people_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.people_table.verticalHeader().setVisible(False)
         self.people_table.horizontalHeader().setStretchLastSection(True)
+        self.new_account_button = QPushButton("新建账号…", self)
+        self.reset_button = QPushButton("重设密码…", self)
+        self.role_button = QPushButton("更改角色…", self)
+        self.disable_button = QPushButton("停用账号…", self)
+        self.my_password_button = QPushButton("修改我的密码…", self)
+        account_bar = QHBoxLayout()
+        for button in (
+            self.new_account_button,
+            self.reset_button,
+            self.role_button,
+            self.disable_button,
+        ):
+            account_bar.addWidget(button)
+        account_bar.addStretch(1)
+        account_bar.addWidget(self.my_password_button)
         self.name_edit = QLineEdit(self)
         self.name_edit.setObjectName("person_name_edit")
         self.name_edit.setPlaceholderText("姓名")
@@ -422,17 +445,18 @@ class PeopleTab(QWidget):
             self.role_combo.addItem(label, key)
         # Most people added are colleagues who draft notices; 管理员 is the rare case.
         self.role_combo.setCurrentIndex(self.role_combo.findData("clerk"))
-        self.add_button = QPushButton("添加", self)
+        self.add_button = QPushButton("登记", self)
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.note_label = QLabel(
-            "审核公示时须由经办人以外的审核人（或管理员）确认；登录密码和权限将在账号功能中提供。",
+            "只登记姓名的人员（如审核公示的分管领导）不能登录；需要登录时请管理员为其重设密码。"
+            "审核公示须由经办人以外的审核人（或管理员）确认。",
             self,
         )
         self.note_label.setWordWrap(True)
         self.note_label.setStyleSheet(NOTE_STYLE)
-        add_box = QGroupBox("添加人员", self)
+        add_box = QGroupBox("登记人员（只记姓名和角色）", self)
         form = QFormLayout()
         form.addRow("姓名：", self.name_edit)
         form.addRow("角色：", self.role_combo)
@@ -444,10 +468,32 @@ class PeopleTab(QWidget):
         add_layout.addLayout(add_bar)
         layout = QVBoxLayout(self)
         layout.addWidget(self.people_table, 1)
+        layout.addLayout(account_bar)
         layout.addWidget(add_box)
         layout.addWidget(self.note_label)
         self.add_button.clicked.connect(self._on_add_button_clicked)
         self.name_edit.returnPressed.connect(self._on_name_edit_return_pressed)
+        self.new_account_button.clicked.connect(self._on_new_account_button_clicked)
+        self.reset_button.clicked.connect(self._on_reset_button_clicked)
+        self.role_button.clicked.connect(self._on_role_button_clicked)
+        self.disable_button.clicked.connect(self._on_disable_button_clicked)
+        self.my_password_button.clicked.connect(self._on_my_password_button_clicked)
+        self.people_table.itemSelectionChanged.connect(self._update_buttons)
+        may = services.may
+        self._admin = may("accounts", "add_account")
+        self.add_button.setEnabled(may("accounts", "add_person"))
+        self.name_edit.setEnabled(self.add_button.isEnabled())
+        self._update_buttons()
+
+    def exec_dialog(self, dialog) -> bool:
+        """Shows a dialog modally (tests replace this to fill the dialog in)."""
+        from gkdesk.ui.dialogs.account_dialogs import run_dialog
+
+        return run_dialog(dialog)
+
+    def selected(self):
+        rows = self.people_table.selectionModel().selectedRows()
+        return self._people[rows[0].row()] if rows else None
 
     def reload(self, select: str | None = None) -> None:
         try:
@@ -455,15 +501,36 @@ class PeopleTab(QWidget):
         except GkError as exc:
             self.error_label.setText(exc.message)
             return
+        self._people = people
         self.people_table.setRowCount(0)
         for person in people:
             row = self.people_table.rowCount()
             self.people_table.insertRow(row)
-            self.people_table.setItem(row, 0, QTableWidgetItem(person.display_name))
-            self.people_table.setItem(row, 1, QTableWidgetItem(person.role_label))
-            if person.display_name == select:
+            state = []
+            if person.locked_until is not None and person.locked_until > datetime.now():
+                state.append(f"锁定至 {person.locked_until:%H:%M}")
+            if person.must_change:
+                state.append("待本人设置密码")
+            state.append(
+                f"上次登录 {person.last_login_at:%Y-%m-%d %H:%M}"
+                if person.last_login_at
+                else "未登录过"
+            )
+            for column, text in enumerate(
+                (person.username, person.display_name, person.role_label, "，".join(state))
+            ):
+                self.people_table.setItem(row, column, QTableWidgetItem(text))
+            if select in (person.display_name, person.username):
                 self.people_table.selectRow(row)
-        self.people_table.resizeColumnToContents(0)
+        self.people_table.resizeColumnsToContents()
+        self._update_buttons()
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        chosen = self.selected() is not None
+        self.new_account_button.setEnabled(self._admin)
+        for button in (self.reset_button, self.role_button, self.disable_button):
+            button.setEnabled(self._admin and chosen)
 
     @Slot()
     def _on_add_button_clicked(self) -> None:
@@ -482,6 +549,97 @@ class PeopleTab(QWidget):
         self.error_label.clear()
         self.name_edit.clear()
         self.reload(select=person.display_name)
+
+    @Slot()
+    def _on_new_account_button_clicked(self) -> None:
+        self.new_account()
+
+    def new_account(self) -> None:
+        from gkdesk.ui.dialogs.account_dialogs import NewAccountDialog
+
+        dialog = NewAccountDialog(self._accounts, self)
+        if self.exec_dialog(dialog) and dialog.person is not None:
+            self.reload(select=dialog.person.username)
+
+    @Slot()
+    def _on_reset_button_clicked(self) -> None:
+        self.reset_password()
+
+    def reset_password(self) -> None:
+        from gkdesk.ui.dialogs.account_dialogs import ResetPasswordDialog
+
+        person = self.selected()
+        if person is None:
+            return
+        dialog = ResetPasswordDialog(self._accounts, person, self)
+        if self.exec_dialog(dialog) and dialog.person is not None:
+            self.reload(select=person.username)
+            self._prompts.info(
+                self,
+                "重设密码",
+                f"已为 {person.username}（{person.display_name}）设置临时密码并解除锁定。"
+                "请当面告知本人；本人下次登录时须改用自己的密码。",
+            )
+
+    @Slot()
+    def _on_role_button_clicked(self) -> None:
+        self.change_role()
+
+    def change_role(self) -> None:
+        person = self.selected()
+        if person is None:
+            return
+        roles = list(ROLE_LABELS)
+        index = self._prompts.choose_item(
+            self,
+            "更改角色",
+            f"{person.display_name}（现为{person.role_label}）的新角色：",
+            [ROLE_LABELS[r] for r in roles],
+        )
+        if index is None:
+            return
+        try:
+            self._accounts.set_role(person.id, roles[index])
+        except GkError as exc:
+            self._prompts.warning(self, "更改角色", exc.message)
+            return
+        self.reload(select=person.username)
+
+    @Slot()
+    def _on_disable_button_clicked(self) -> None:
+        self.disable()
+
+    def disable(self) -> None:
+        person = self.selected()
+        if person is None:
+            return
+        if not self._prompts.confirm(
+            self,
+            "停用账号",
+            f"停用 {person.username}（{person.display_name}）后，此账号不能再登录；"
+            "其做过的操作仍留在操作记录中。确定停用吗？",
+        ):
+            return
+        try:
+            self._accounts.deactivate(person.id)
+        except GkError as exc:
+            self._prompts.warning(self, "停用账号", exc.message)
+            return
+        self.reload()
+
+    @Slot()
+    def _on_my_password_button_clicked(self) -> None:
+        self.change_my_password()
+
+    def change_my_password(self) -> None:
+        from gkdesk.ui.dialogs.account_dialogs import ChangePasswordDialog
+
+        me = self._services.actor()
+        if not me.username:
+            return
+        dialog = ChangePasswordDialog(self._accounts, me.username, None, self)
+        if self.exec_dialog(dialog) and dialog.person is not None:
+            self._prompts.info(self, "修改密码", "密码已修改，下次登录请用新密码。")
 
 
 class FontTab(QWidget):
@@ -550,18 +708,28 @@ class FontTab(QWidget):
 
 
 class SettingsPage(QWidget):
+    restored = Signal()  # a backup replaced the data: every page reloads
+
     def __init__(
         self, services, tasks: TaskRunner, prompts: Prompts, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        from gkdesk.ui.pages.audit_tab import AuditTab
+        from gkdesk.ui.pages.backup_tab import BackupTab
+
         self._tasks = tasks
         self.tabs = QTabWidget(self)
         self.calendar_tab = CalendarTab(services, prompts, self)
         self.people_tab = PeopleTab(services, prompts, self)
         self.font_tab = FontTab(services, prompts, self)
+        self.backup_tab = BackupTab(services, tasks, prompts, self)
+        self.audit_tab = AuditTab(services, tasks, prompts, self)
         self.tabs.addTab(self.calendar_tab, "工作日历")
-        self.tabs.addTab(self.people_tab, "人员")
+        self.tabs.addTab(self.people_tab, "账号与人员")
         self.tabs.addTab(self.font_tab, "打印字体")
+        self.tabs.addTab(self.backup_tab, "数据备份")
+        self.tabs.addTab(self.audit_tab, "操作记录")
+        self.backup_tab.restored.connect(self.restored)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -571,3 +739,5 @@ class SettingsPage(QWidget):
         self.calendar_tab.reload()
         self.people_tab.reload()
         self.font_tab.reload()
+        self.backup_tab.reload()
+        self.audit_tab.reload()

@@ -27,7 +27,7 @@ from gkdesk.services.exchange import ExportResult, Plan, UntrustedKeyError
 from gkdesk.services.exchange_tables import SPECS
 from gkdesk.ui.dialogs.package_preview_dialog import PackagePreviewDialog
 from gkdesk.ui.prompts import Prompts
-from gkdesk.ui.tasks import JobProgressDialog, TaskRunner, wait_for
+from gkdesk.ui.tasks import JobProgressDialog, TaskRunner, finish, wait_for
 
 KEY_FILTERS = "公钥文件 (*.gkkey);;所有文件 (*)"
 PACKAGE_FILTERS = "数据包 (*.gkpkg);;所有文件 (*)"
@@ -89,11 +89,6 @@ def differences(table: str, local: dict, incoming: dict, limit: int = 6) -> list
             break
     return out
 
-
-def finish(progress: JobProgressDialog) -> None:
-    """Close a job's progress dialog and free it: the page lives all session."""
-    progress.close()
-    progress.deleteLater()
 
 
 def _table(parent: QWidget, name: str, headers: list[str], stretch: int) -> QTableWidget:
