@@ -147,6 +147,9 @@ def backup_to(database: SqliteDatabase, target: Path) -> Path:
         database.connection().backup(dest)
     finally:
         dest.close()
+    # On disk before it gets its final name: a power cut must not leave a partial backup there.
+    with open(tmp, "rb+") as written:
+        os.fsync(written.fileno())
     os.replace(tmp, target)
     return target
 

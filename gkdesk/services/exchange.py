@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import operator
 import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from gkdesk.db.models import (
@@ -49,6 +50,8 @@ OUTCOME_LABELS = {
     "held": "暂缓",
     "rejected": "拒收",
 }
+
+log = logging.getLogger(__name__)
 
 
 # Rows matched by a natural key rather than uuid: both sides may have made them on their own.
@@ -454,6 +457,7 @@ class ExchangeService:
             raise FieldError("输出目录", str(out_dir), f"找不到文件夹 {out_dir}，请确认U盘已插好。")
         outbox = self._store.layout.outbox
         outbox.mkdir(parents=True, exist_ok=True)
+        _sweep_parts(outbox, self._now())
         last = (
             SyncPackageRow.select()
             .where(
@@ -1120,6 +1124,21 @@ def _unseal_columns(records: Iterable[dict], columns: tuple[str, ...]) -> dict[s
         for n, uuid in enumerate(uuids):
             out[uuid] = {col: record[col][n] for col in columns}
     return out
+
+
+# An export that crashed leaves its half-written package under a .part name; an hour later no
+# export can still be writing it.
+PART_AGE = timedelta(hours=1)
+
+
+def _sweep_parts(folder: Path, now: datetime) -> None:
+    for path in folder.glob("*.part"):
+        try:
+            if now - datetime.fromtimestamp(path.stat().st_mtime) >= PART_AGE:
+                path.unlink()
+                log.info("removed unfinished package %s", path)
+        except OSError:
+            pass
 
 
 def _write_atomically(target: Path, data: bytes) -> None:

@@ -553,3 +553,22 @@ def test_a_conflict_is_not_resolved_with_stale_data(offices):
             "SELECT title FROM posting WHERE uuid = ?", (uuid,)
         ).fetchone()[0]
         assert title == "县里第二次改" and c.exchange.conflicts() == []
+
+
+def test_an_unfinished_package_left_by_a_crash_is_cleared_at_the_next_export(offices):
+    import os
+    import time
+
+    _county, township, stick = offices
+    with office(township) as t:
+        outbox = t.store.layout.outbox
+        outbox.mkdir(parents=True, exist_ok=True)
+        old = outbox / "220188100000_0009_20261125.gkpkg.part"
+        fresh = outbox / "220188100000_0010_20261126.gkpkg.part"
+        for path in (old, fresh):
+            path.write_bytes(b"PK\x03\x04 half a package")
+        two_hours_ago = time.time() - 2 * 3600
+        os.utime(old, (two_hours_ago, two_hours_ago))
+        t.exchange.export_upward(stick)
+        assert not old.exists()
+        assert fresh.exists()  # another export might still be writing it
