@@ -489,6 +489,7 @@ class Templates:
     unsent_after: dict[str, int]
     build_s: float
     audit_base: dict[str, int | None] = field(default_factory=dict)  # per scenario
+    audit_started: dict[str, int | None] = field(default_factory=dict)  # "开始：" events
 
     @property
     def exported_stick(self) -> Path:
@@ -567,6 +568,12 @@ def build_templates(root: Path, rows: int, say=print) -> Templates:
         "roster_import": audit_count(township / DB_NAME, audit_action("roster_import")),
         "package_export": audit_count(export_data / DB_NAME, audit_action("package_export")),
     }
+    audit_started = {
+        "roster_import": audit_count(township / DB_NAME, "开始：" + audit_action("roster_import")),
+        "package_export": audit_count(
+            export_data / DB_NAME, "开始：" + audit_action("package_export")
+        ),
+    }
     return Templates(
         root,
         township,
@@ -581,6 +588,7 @@ def build_templates(root: Path, rows: int, say=print) -> Templates:
         unsent_after,
         time.perf_counter() - start,
         audit_base,
+        audit_started,
     )
 
 
@@ -700,6 +708,11 @@ def _audit_gap(scenario: str, templates: Templates, data: Path, record: RunRecor
         changed = record.export_outcome in ("recorded, only in outbox", "recorded and on stick")
     recorded = now - base
     if changed and recorded == 0:
+        started = audit_count(data / DB_NAME, "开始：" + audit_action(scenario))
+        if started and started > (templates.audit_started.get(scenario) or 0):
+            # Killed between the commit and the closing event: the trail still says who
+            # started the work, and the data shows it finished.
+            return None
         return "change committed without its audit event"
     if not changed and recorded > 0:
         return "audit event recorded for a change that is not there"

@@ -76,6 +76,13 @@ def install_excepthook(prompts: Prompts, log_path: Path | None) -> None:
 
 
 def apply_setup_choice(services: Services, choice: SetupChoice) -> None:
+    if choice.admin is not None:
+        # The audit trail records the setup under the 管理员 it creates.
+        from gkdesk.services.accounts import Person
+
+        services = Services.build(
+            services.store, person=Person(0, choice.admin.username, "（初始设置）", "admin")
+        )
     if choice.demo_level:
         services.setup.load_demo(choice.demo_level, admin=choice.admin)
     else:

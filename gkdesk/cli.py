@@ -98,6 +98,7 @@ class Context:
         self._services = None
         # `account passwd` is how an account that must choose a new password does so.
         self.allow_must_change = False
+        self.setting_up = ""  # init/demo: the first 管理员's user name
 
     def progress(self, message: str) -> None:
         self._err(message)
@@ -115,7 +116,9 @@ class Context:
             store = open_store(self.layout, progress=self.progress)
             configure_logging(self.layout.logs)
             try:
-                person = sign_in(store, allow_must_change=self.allow_must_change)
+                person = sign_in(
+                    store, allow_must_change=self.allow_must_change, setting_up=self.setting_up
+                )
             except BaseException:
                 store.close()
                 raise
@@ -155,6 +158,7 @@ def cmd_init(ctx: Context) -> Outcome:
     from gkdesk.cli_auth import first_admin_from_env
 
     admin = first_admin_from_env()
+    ctx.setting_up = admin.username
     # Validated before the data directory is opened: a wrong code leaves the disk untouched.
     home = ctx.services.setup.initialise(request, admin)
     return Outcome(
@@ -170,6 +174,7 @@ def cmd_demo(ctx: Context) -> Outcome:
     from gkdesk.cli_auth import first_admin_from_env
 
     admin = first_admin_from_env()
+    ctx.setting_up = admin.username
     ctx.progress("正在载入演示数据……")
     summary = ctx.services.setup.load_demo(
         ctx.args.level, progress=ctx.progress_counter, admin=admin

@@ -86,14 +86,18 @@ def first_admin_from_env():
     return admin
 
 
-def sign_in(store, *, allow_must_change: bool = False):
-    """The signed-in ``Person`` for a command on ``store``."""
+def sign_in(store, *, allow_must_change: bool = False, setting_up: str = ""):
+    """The signed-in ``Person`` for a command on ``store``.
+
+    ``setting_up`` names the 管理员 that ``init``/``demo`` is about to create: the audit
+    trail records the setup under that name.
+    """
     from gkdesk.services.accounts import AccountService, Person, SignInError
     from gkdesk.services.audit import AuditLog
 
     accounts = AccountService(store, audit=AuditLog(store).record)
     if not accounts.has_accounts():
-        return Person(0, "", "（尚无账号）", "admin")
+        return Person(0, setting_up, "（尚无账号）", "admin")
     username = username_from_env()
     person = accounts.sign_in(username, password_from_env(username))
     if person.must_change and not allow_must_change:

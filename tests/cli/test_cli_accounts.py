@@ -121,3 +121,11 @@ def test_audit_list_and_verify_then_a_tampered_row_is_found(demo_dir, capsys):
     code, doc, err = run(capsys, demo_dir, "audit", "verify")
     assert code == 4 and "第2条" in err
     assert doc["error"]["details"]["broken_id"] == 2
+
+
+def test_the_setup_is_recorded_under_the_first_admin(demo_dir, capsys):
+    code, doc, _err = run(capsys, demo_dir, "audit", "list", "--action", "载入演示数据")
+    assert code == 0
+    (event,) = doc["result"]["events"]
+    assert event["username"] == TEST_USER
+    assert event["summary"]["参数"]["admin"]["password"] == "（已隐去）"

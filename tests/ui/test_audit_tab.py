@@ -103,7 +103,7 @@ def test_newest_first_with_person_action_and_object(tab):
     assert "新建村" in shown[3][4] and NEW_VILLAGE in shown[3][4]
     # The whole content is the cell's tooltip, one entry a line.
     tip = tab.model.index(3, 4).data(Qt.ItemDataRole.ToolTipRole)
-    assert "参数：" in tip and "name：新建村" in tip
+    assert "参数：" in tip and "名称：新建村" in tip
     assert tab.count_label.text() == "共 5 条，已显示 5 条"
     assert not tab.more_button.isVisibleTo(tab)
 
@@ -292,10 +292,10 @@ def test_double_click_shows_the_whole_event(qtbot, tab, prompts):
     lines = text.splitlines()
     # The summary as key：value lines, nested entries indented under their key.
     start = lines.index("参数：")
-    assert "　　code：220188100299" in lines[start:]
-    assert "　　name：新建村" in lines[start:]
-    assert "　　parent_code：220188100000" in lines[start:]
-    assert "结果：" in lines and "　　closed：否" in lines
+    assert "　　区划代码：220188100299" in lines[start:]
+    assert "　　名称：新建村" in lines[start:]
+    assert "　　上级代码：220188100000" in lines[start:]
+    assert "结果：" in lines and "　　已撤并：否" in lines
 
 
 def test_enter_on_a_row_shows_it(qtbot, tab, prompts):

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from gkdesk.domain.errors import Cancelled, GkError, describe_os_error
-from gkdesk.services.audit import AuditEvent, VerifyReport, describe
+from gkdesk.services.audit import AuditEvent, VerifyReport, describe, key_label
 from gkdesk.ui.prompts import Prompts
 from gkdesk.ui.tasks import TaskRunner, error_text, run_and_wait
 
@@ -133,7 +133,7 @@ def _value_lines(key: str, value: Any, depth: int) -> list[str]:
             return [f"{pad}{key}：{EMPTY}"]
         lines = [f"{pad}{key}："]
         for k, v in value.items():
-            lines += _value_lines(str(k), v, depth + 1)
+            lines += _value_lines(key_label(str(k)), v, depth + 1)
         return lines
     if isinstance(value, list):
         if not value:
@@ -151,7 +151,7 @@ def summary_lines(summary: Mapping) -> list[str]:
     """The summary as ``key：value`` lines, nested entries indented under their key."""
     lines: list[str] = []
     for key, value in redact(dict(summary)).items():
-        lines += _value_lines(str(key), value, 0)
+        lines += _value_lines(key_label(str(key)), value, 0)
     return lines
 
 
@@ -170,8 +170,6 @@ def detail_text(event: AuditEvent) -> str:
     lines += ["", "内容："]
     lines += summary_lines(event.summary) or [EMPTY]
     return "\n".join(lines)
-
-
 
 
 # -- CSV -------------------------------------------------------------------------------------

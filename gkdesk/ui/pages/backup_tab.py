@@ -75,8 +75,6 @@ def naming(message: str, path: Path) -> str:
     return message if path.name in message else f"备份文件 {path.name}：{message}"
 
 
-
-
 def check_text(report: CheckReport) -> str:
     """The check's result in words for the window (the service's advice names CLI commands)."""
     if report.ok:

@@ -90,7 +90,6 @@ def differences(table: str, local: dict, incoming: dict, limit: int = 6) -> list
     return out
 
 
-
 def _table(parent: QWidget, name: str, headers: list[str], stretch: int) -> QTableWidget:
     table = QTableWidget(0, len(headers), parent)
     table.setObjectName(name)
