@@ -40,6 +40,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "--data-dir", help="数据目录（默认为用户数据目录，或环境变量 GKDESK_DATA_DIR）"
     )
     parser.add_argument("--smoke", action="store_true", help="建立窗口后立即退出（用于检查安装）")
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="自检：在临时文件夹中试建数据、打印一页公示单、生成并校验数据包，然后退出",
+    )
     parser.add_argument("--version", action="version", version=f"gkdesk {__version__}")
     # Qt's own options (-style, -platform) are left for QApplication.
     args, _unknown = parser.parse_known_args(list(argv))
@@ -196,10 +201,49 @@ def open_for_window(
         return exc.exit_code
 
 
+def console_stream():
+    """Where --self-check prints: stdout, or the console a windowed build was started from."""
+    if sys.stdout is not None:
+        return sys.stdout
+    if sys.platform == "win32":
+        import ctypes
+
+        if ctypes.windll.kernel32.AttachConsole(-1):  # ATTACH_PARENT_PROCESS
+            return open("CONOUT$", "w", encoding="utf-8", errors="replace")  # noqa: SIM115
+    return None
+
+
+def run_self_check(prompts: Prompts) -> int:
+    """Check this installation in a temporary folder; 0 when every step passed."""
+    from gkdesk.selfcheck import SelfCheck
+    from gkdesk.ui.print_pdf import check_print_path
+
+    check = SelfCheck()
+    try:
+        check.run()
+        if check.pdf is not None:
+            check.step("Qt 预览与打印", lambda: check_print_path(check.pdf))
+        lines = check.report()
+    finally:
+        check.cleanup()
+    for line in lines:
+        log.info("self-check: %s", line)
+    stream = console_stream()
+    if stream is not None:
+        print("\n".join(lines), file=stream, flush=True)
+    else:
+        show = prompts.info if check.ok else prompts.warning
+        show(None, f"{APP_TITLE} - 自检", "\n".join(lines))
+    return EXIT_OK if check.ok else 1
+
+
 def main(argv: Sequence[str] | None = None, prompts: Prompts | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
     app = ensure_application(argv)
+    if args.self_check:
+        configure_logging(DataLayout(resolve_data_dir(args.data_dir)).logs)
+        return run_self_check(prompts or Prompts())
     prompts = prompts or Prompts()
     layout = DataLayout(resolve_data_dir(args.data_dir))
     lock = InstanceLock(layout.root)

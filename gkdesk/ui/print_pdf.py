@@ -46,3 +46,22 @@ def print_document(document: QPdfDocument, printer: QPrinter, dpi: int = 300) ->
 
 
 __all__ = ["Qt", "configure_printer", "print_document"]
+
+
+def check_print_path(pdf) -> str:
+    """Self-check: the PDF opens in Qt's viewer and prints (to a PDF file) page by page."""
+    from pathlib import Path
+
+    document = QPdfDocument()
+    document.load(str(pdf))
+    if document.status() != QPdfDocument.Status.Ready or document.pageCount() < 1:
+        raise RuntimeError(f"Qt 无法打开 {pdf}（{document.error().name}）")
+    out = Path(pdf).with_name("self-check-printed.pdf")
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(out))
+    configure_printer(printer, document)
+    printed = print_document(document, printer, dpi=72)
+    if printed != document.pageCount() or not out.exists() or out.stat().st_size == 0:
+        raise RuntimeError("打印组件没有输出内容")
+    return f"预览与打印组件可用（{printed} 页）"
