@@ -159,3 +159,56 @@ def test_about_names_version_and_data_file(window, prompts, demo_services):
 def test_quit_action_closes(window):
     window.ui.action_quit.trigger()
     assert not window.isVisible()
+
+
+def _write_buttons(win):
+    pages = win.pages
+    catalog = pages["catalog"]
+    settings = pages["settings"]
+    sync = pages["sync"]
+    found = {
+        "生成上报数据包": sync.export_up_button,
+        "登记对方公钥": sync.trust_key_button,
+        "导入数据包": sync.import_button,
+        "新增日历日": settings.calendar_tab.add_button,
+        "选择字体": settings.font_tab.choose_button,
+        "新建账号": settings.people_tab.new_account_button,
+    }
+    for name in ("items_tab", "assignments_tab", "units_tab", "ledger_tab"):
+        tab = getattr(catalog, name, None)
+        if tab is None:
+            continue
+        for attr in ("add_root_button", "import_button", "add_button", "export_button"):
+            button = getattr(tab, attr, None)
+            if button is not None:
+                found[f"{name}.{attr}"] = button
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def test_a_viewer_gets_every_writing_button_greyed_with_the_reason(qtbot, demo_services, prompts):
+    from gkdesk.services.accounts import Person
+    from gkdesk.services.container import Services
+
+    viewer = Services(demo_services.store, person=Person(99, "wang", "王查看", "viewer"))
+    tasks = TaskRunner()
+    win = MainWindow(viewer, tasks, prompts)
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        assert "王查看（查看）" in win.user_label.text()
+        buttons = _write_buttons(win)
+        assert len(buttons) >= 8, sorted(buttons)
+        for page in win.pages.values():  # reloading must not switch them back on
+            if hasattr(page, "activate"):
+                page.activate()
+        for name, button in buttons.items():
+            assert not button.isEnabled(), name
+            assert "无权" in button.toolTip(), name
+        # The 管理员's window has the same buttons usable.
+        admin_win = MainWindow(demo_services, tasks, prompts)
+        qtbot.addWidget(admin_win)
+        admin_buttons = _write_buttons(admin_win)
+        assert "无权" not in admin_buttons["生成上报数据包"].toolTip()
+        assert admin_buttons["新建账号"].isEnabled()
+    finally:
+        tasks.shutdown()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from gkdesk.domain.errors import GkError
 from gkdesk.domain.units import LEVEL_LABELS
 from gkdesk.ui.prompts import Prompts
+from gkdesk.ui.widgets.role_gate import RoleGate
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -56,6 +57,10 @@ class AssignmentsTab(QWidget):
         self.add_button.clicked.connect(self._on_add_button_clicked)
         self.remove_button.clicked.connect(self._on_remove_button_clicked)
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
+
+        gate = RoleGate(services, self)
+        gate.guard(self.add_button, "catalogs", "assign")
+        gate.guard(self.remove_button, "catalogs", "unassign")
 
     def reload(self) -> None:
         current = self.catalog_combo.currentData()

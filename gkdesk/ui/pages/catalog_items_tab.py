@@ -27,6 +27,7 @@ from gkdesk.ui.prompts import Prompts
 from gkdesk.ui.tasks import JobProgressDialog, TaskRunner
 from gkdesk.ui.widgets.catalog_item_form import CatalogItemForm
 from gkdesk.ui.widgets.catalog_tree_view import CatalogTreeView, build_model
+from gkdesk.ui.widgets.role_gate import RoleGate
 
 
 @dataclass
@@ -127,6 +128,13 @@ class CatalogItemsTab(QWidget):
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search_edit.setFocus)
         QShortcut(QKeySequence.StandardKey.Undo, self, activated=self._on_undo_button_clicked)
         self._update_buttons()
+        gate = RoleGate(services, self)
+        gate.guard(self.import_button, "catalog_excel", "apply")
+        gate.guard(self.export_button, "catalog_excel", "export")
+        gate.guard(self.add_root_button, "catalogs", "add_item")
+        gate.guard(self.add_child_button, "catalogs", "add_item")
+        gate.guard(self.delete_button, "catalogs", "delete_item")
+        gate.guard(self.undo_button, "catalogs", "restore_items")
 
     # -- loading ---------------------------------------------------------------------------
 

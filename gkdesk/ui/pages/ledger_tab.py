@@ -21,6 +21,7 @@ from gkdesk.services.ledger import Ledger
 from gkdesk.ui.item_models.ledger_model import LedgerTableModel
 from gkdesk.ui.prompts import Prompts
 from gkdesk.ui.tasks import Job, JobProgressDialog, TaskRunner
+from gkdesk.ui.widgets.role_gate import RoleGate
 
 
 class LedgerTab(QWidget):
@@ -58,6 +59,8 @@ class LedgerTab(QWidget):
         self.catalog_combo.currentIndexChanged.connect(self._on_catalog_combo_current_index_changed)
         self.refresh_button.clicked.connect(self._on_refresh_button_clicked)
         self.export_button.clicked.connect(self._on_export_button_clicked)
+
+        RoleGate(services, self).guard(self.export_button, "ledger", "export")
 
     def reload(self) -> Job:
         current = self.catalog_combo.currentData()

@@ -693,9 +693,12 @@ class PostingsPage(QWidget):
         if p is None:
             return
         accounts = self._services.accounts
+        me = self._services.actor().id
+        # The signed-in reviewer is offered first: it is usually they who approve.
+        reviewers = sorted(accounts.people(("admin", "reviewer")), key=lambda r: r.id != me)
         posting = ReviewDialog.ask(
             p,
-            accounts.people(("admin", "reviewer")),
+            reviewers,
             lambda name: accounts.add_person(name, "reviewer"),
             lambda review: self._postings.review(p.id, review),
             self,

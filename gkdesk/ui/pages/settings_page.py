@@ -31,6 +31,7 @@ from gkdesk.services.accounts import ROLE_LABELS
 from gkdesk.services.calendar import MAX_WORKDAYS, CalendarEntry
 from gkdesk.ui.prompts import Prompts
 from gkdesk.ui.tasks import TaskRunner
+from gkdesk.ui.widgets.role_gate import RoleGate
 
 ERROR_STYLE = "color: #b00020;"
 WARNING_STYLE = "color: #b06000;"
@@ -203,6 +204,10 @@ class CalendarTab(QWidget):
         self.add_button.clicked.connect(self._on_add_button_clicked)
         self.name_edit.returnPressed.connect(self._on_name_edit_return_pressed)
         self.trial_button.clicked.connect(self._on_trial_button_clicked)
+
+        gate = RoleGate(services, self)
+        for widget in (self.add_button, self.delete_button, self.undo_button, self.complete_check):
+            gate.guard(widget, "calendar", "set_day")
 
     def year(self) -> int:
         return self.year_spin.value()
@@ -479,10 +484,13 @@ class PeopleTab(QWidget):
         self.disable_button.clicked.connect(self._on_disable_button_clicked)
         self.my_password_button.clicked.connect(self._on_my_password_button_clicked)
         self.people_table.itemSelectionChanged.connect(self._update_buttons)
-        may = services.may
-        self._admin = may("accounts", "add_account")
-        self.add_button.setEnabled(may("accounts", "add_person"))
-        self.name_edit.setEnabled(self.add_button.isEnabled())
+        gate = RoleGate(services, self)
+        self._admin = gate.guard(self.new_account_button, "accounts", "add_account")
+        gate.guard(self.reset_button, "accounts", "reset_password")
+        gate.guard(self.role_button, "accounts", "set_role")
+        gate.guard(self.disable_button, "accounts", "deactivate")
+        gate.guard(self.add_button, "accounts", "add_person")
+        gate.guard(self.name_edit, "accounts", "add_person")
         self._update_buttons()
 
     def exec_dialog(self, dialog) -> bool:
@@ -675,6 +683,10 @@ class FontTab(QWidget):
         layout.addStretch(1)
         self.choose_button.clicked.connect(self._on_choose_button_clicked)
         self.auto_button.clicked.connect(self._on_auto_button_clicked)
+
+        gate = RoleGate(services, self)
+        gate.guard(self.choose_button, "printing", "set_font_setting")
+        gate.guard(self.auto_button, "printing", "set_font_setting")
 
     def reload(self) -> None:
         try:

@@ -28,6 +28,7 @@ from gkdesk.services.exchange_tables import SPECS
 from gkdesk.ui.dialogs.package_preview_dialog import PackagePreviewDialog
 from gkdesk.ui.prompts import Prompts
 from gkdesk.ui.tasks import JobProgressDialog, TaskRunner, finish, wait_for
+from gkdesk.ui.widgets.role_gate import RoleGate
 
 KEY_FILTERS = "公钥文件 (*.gkkey);;所有文件 (*)"
 PACKAGE_FILTERS = "数据包 (*.gkpkg);;所有文件 (*)"
@@ -271,6 +272,15 @@ class SyncPage(QWidget):
         self.county_group.hide()
         self.conflict_group.hide()
         self._update_buttons()
+        gate = RoleGate(services, self)
+        gate.guard(self.export_key_button, "exchange", "export_key_file")
+        gate.guard(self.trust_key_button, "exchange", "trust_key_file")
+        gate.guard(self.import_button, "exchange", "apply")
+        gate.guard(self.export_up_button, "exchange", "export_upward")
+        gate.guard(self.import_folder_button, "exchange", "import_folder")
+        gate.guard(self.export_down_button, "exchange", "export_downward")
+        gate.guard(self.keep_local_button, "exchange", "resolve_conflict")
+        gate.guard(self.take_incoming_button, "exchange", "resolve_conflict")
 
     # -- loading ------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from gkdesk.domain.units import LEVEL_LABELS
 from gkdesk.services.units import CHILD_LEVELS, UnitNode
 from gkdesk.ui.dialogs.unit_dialog import UnitDialog
 from gkdesk.ui.prompts import Prompts
+from gkdesk.ui.widgets.role_gate import RoleGate
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -53,6 +54,10 @@ class UnitsTab(QWidget):
         self.close_button.clicked.connect(self._on_close_button_clicked)
         self.reopen_button.clicked.connect(self._on_reopen_button_clicked)
         self.tree.currentItemChanged.connect(self._on_tree_current_item_changed)
+
+        gate = RoleGate(services, self)
+        for button in (self.add_button, self.rename_button, self.close_button, self.reopen_button):
+            gate.guard(button, "units", "add")
 
     def reload(self, select: str | None = None) -> None:
         select = select or self.current_code()
