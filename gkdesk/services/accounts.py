@@ -20,6 +20,8 @@ from gkdesk.domain.passwords import hash_password, password_problem, verify_pass
 ROLE_LABELS = {"admin": "管理员", "reviewer": "审核人", "clerk": "经办人", "viewer": "查看"}
 REVIEW_ROLES = ("admin", "reviewer")
 FIRST_ADMIN = "admin"
+# The hash of an account registered by name only: no password ever matches it.
+NO_SIGN_IN = "!"
 MAX_FAILURES = 5
 LOCK_MINUTES = 5
 _USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,20}$")
@@ -262,7 +264,7 @@ class AccountService:
                 username=username,
                 display_name=name,
                 role=role,
-                password_hash="!",  # never matches: set by reset_password
+                password_hash=NO_SIGN_IN,  # a 管理员 gives a password with reset_password
                 must_change=True,
                 created_at=self._clock(),
             )
@@ -362,7 +364,7 @@ def create_first_admin(
         .order_by(UserAccountRow.id)
         .first()
     )
-    if existing is not None and existing.password_hash not in ("", "!"):
+    if existing is not None and existing.password_hash not in ("", NO_SIGN_IN):
         raise ValidationError("本机已有管理员账号，不能再创建首个管理员。")
     if existing is not None:
         existing.username = username

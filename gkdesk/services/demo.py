@@ -86,6 +86,7 @@ def _post(villages, item, title, period, disclosed_share, zero_share, origin, no
 def _work_in_progress(villages, catalog_id: int, origin: str, now: datetime) -> None:
     """One posting in each state a clerk meets during the week, so the page is not empty."""
     from gkdesk.db.models import PostingObjectionRow, UserAccountRow
+    from gkdesk.services.accounts import NO_SIGN_IN
 
     author = UserAccountRow.select().where(UserAccountRow.role == "admin").first()
     reviewer = UserAccountRow.get_or_none(UserAccountRow.username == "演示审核人")
@@ -95,7 +96,7 @@ def _work_in_progress(villages, catalog_id: int, origin: str, now: datetime) -> 
             username="演示审核人",
             display_name="李书记",
             role="reviewer",
-            password_hash="!",
+            password_hash=NO_SIGN_IN,
             must_change=True,
         )
     item = CatalogItemRow.get_or_none(

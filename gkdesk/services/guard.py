@@ -302,7 +302,8 @@ class Guarded:
         def call(*args, **kwargs):
             person = session.actor()
             role = person.role if person is not None else None
-            bound = _bind(method, args, kwargs)
+            needs_args = rule.allow is not None or bool(rule.action)
+            bound = _bind(method, args, kwargs) if needs_args else {}
             if role not in rule.roles or (rule.allow and not rule.allow(bound, role)):
                 raise PermissionDenied(
                     f"当前账号（{person.display_name if person else '未登录'}，"
@@ -348,7 +349,7 @@ def _bind(method: Callable, args: tuple, kwargs: dict) -> dict:
     except TypeError:
         return {"args": list(args), **kwargs}
     bound.apply_defaults()
-    return {k: v for k, v in bound.arguments.items() if not callable(v) or k == "cancelled"}
+    return dict(bound.arguments)
 
 
 _HIDDEN_ARGS = {"progress", "cancelled", "actor", "self"}
@@ -358,7 +359,7 @@ def _record(
     audit, person, rule: Rule, bound: dict, before: Any, result: Any, prefix: str = ""
 ) -> None:
     summary: dict[str, Any] = {}
-    args = {k: v for k, v in bound.items() if k not in _HIDDEN_ARGS}
+    args = {k: v for k, v in bound.items() if k not in _HIDDEN_ARGS and not callable(v)}
     if args:
         summary["参数"] = args
     if before is not None:
