@@ -203,6 +203,8 @@ POLICY: dict[str, dict[str, Rule]] = {
         "import_roster": change(ENTER, "导入补贴名单", "补贴名单", tx=False),
         "delete_roster": change(ENTER, "删除补贴名单", "补贴名单", _get("roster", "roster_id")),
         "update_entry": change(ENTER, "修改名单记录", "补贴名单"),
+        # Opening one record to correct it shows its whole ID number and account.
+        "entry": Rule(ENTER, "查看未脱敏名单记录", False, "补贴名单", when=lambda _a, _r: True),
         "update_program": change(
             ADMIN, "修改补贴项目设置", "补贴项目", _get("program", "program_id")
         ),

@@ -625,6 +625,18 @@ class RosterService:
         )
         return [_entry(row) for row in query]
 
+    def entry(self, entry_id: int) -> Entry:
+        """One whole record, for correcting it (the audit trail records who opened it)."""
+        row = (
+            RosterEntryRow.select(*_VIEW_COLUMNS)
+            .where(RosterEntryRow.id == entry_id, ~RosterEntryRow.deleted)
+            .tuples()
+            .first()
+        )
+        if row is None:
+            raise NotFoundError(f"找不到编号为 {entry_id} 的名单记录。")
+        return _entry(row)
+
     def totals(self, roster_id: int, group: str | None = None) -> Totals:
         households, quantity, amount = (
             self._entries(roster_id, group)

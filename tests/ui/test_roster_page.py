@@ -157,3 +157,39 @@ def test_a_viewer_reads_rosters_masked_and_cannot_change_them(
         assert prompts.calls == []
     finally:
         tasks.shutdown()
+
+
+def test_opening_a_record_to_correct_it_is_recorded(
+    qtbot, demo_services, prompts, gengdi_workbook, monkeypatch
+):
+    from gkdesk.ui.dialogs.entry_edit_dialog import EntryEditDialog
+    from gkdesk.ui.pages.roster_page import RosterPage
+    from gkdesk.ui.tasks import TaskRunner
+
+    rosters = demo_services.rosters
+    info = rosters.import_roster(
+        gengdi_workbook(3), rosters.program("gengdi").id, "220188100201", "2025"
+    )
+    whole = rosters.entries(info.id, 0, 1)[0]
+    shown = []
+
+    def exec_(dialog):
+        shown.append(dialog.edits["id_number"].text())
+        return EntryEditDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(EntryEditDialog, "exec", exec_)
+    tasks = TaskRunner()
+    try:
+        page = RosterPage(demo_services, tasks, prompts)
+        qtbot.addWidget(page)
+        page.activate()
+        page.show_roster(info.id)
+        before = demo_services.audit.count(action="查看未脱敏名单记录")
+        page._on_table_double_clicked(page.model.index(0, 1))
+        assert shown == [whole.id_number]  # the clerk corrects the real number
+        event = demo_services.audit.events(action="查看未脱敏名单记录")[0]
+        assert demo_services.audit.count(action="查看未脱敏名单记录") == before + 1
+        assert event.username == "admin" and event.summary["参数"]["entry_id"] == whole.id
+        assert whole.id_number not in str(event.summary)  # the trail itself stays masked
+    finally:
+        tasks.shutdown()

@@ -409,7 +409,11 @@ class RosterPage(QWidget):
             return
         if not self._services.may("rosters", "update_entry"):
             return  # 查看 and 审核人 read the list; correcting a record is the 经办人's
-        entry = self.model.entry(index.row())
+        try:
+            entry = self._rosters.entry(self.model.entry(index.row()).id)
+        except GkError as exc:
+            self._prompts.error(self, "修改名单记录", exc.message)
+            return
         dialog = EntryEditDialog(
             entry,
             self.model.program,
