@@ -7,9 +7,12 @@ refused with a Chinese message naming the role. A call listed with an audit acti
 recorded in the audit trail with who, when, the arguments, the state before (where the
 policy says how to read it) and the result, personal numbers masked.
 
-A ``tx`` call runs in one write transaction with its audit event, so the change and its
-record commit together. Long work that commits in its own steps (imports, exports, printing,
-backups) is recorded right after it returns.
+How a call is recorded (``Rule.mode``):
+- ``tx``: the call and its audit event run in one write transaction and commit together;
+- ``steps``: long work that commits in its own steps (imports, exports, printing, backups):
+  its start is recorded before it runs, then how it ended (done, or refused and why);
+- ``after``: recorded once it has returned, when ``when`` says so (views of personal data,
+  the daily backup).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ PII_FIELDS = ("id_number", "account", "phone")
 class Rule:
     roles: frozenset[str]
     action: str = ""  # the audit action ("" = a read, not recorded)
-    tx: bool = True  # run the call and its audit event in one transaction
+    mode: str = "tx"  # tx, steps or after (see the module's docstring)
     entity: str = ""
     before: Callable[..., Any] | None = None  # (service, bound arguments) -> state before
     when: Callable[[dict, Any], bool] | None = None  # record only when this says so
@@ -49,8 +52,22 @@ def read(roles: frozenset[str] = ALL) -> Rule:
     return Rule(roles)
 
 
-def change(roles, action, entity="", before=None, *, tx=True, when=None, allow=None) -> Rule:
-    return Rule(frozenset(roles), action, tx, entity, before, when, allow)
+def change(roles, action, entity="", before=None, *, allow=None) -> Rule:
+    """A change recorded in the same transaction, with the state before when ``before`` reads it."""
+    return Rule(frozenset(roles), action, "tx", entity, before, None, allow)
+
+
+def long(roles, action, entity="", *, when=None, allow=None) -> Rule:
+    """Long work with its own transactions: its start and its end are recorded (when ``when``,
+    given the arguments and no result, says the call changes anything)."""
+    return Rule(frozenset(roles), action, "steps", entity, None, when, allow)
+
+
+def after(roles, action, entity="", *, when=None, allow=None) -> Rule:
+    """Recorded once returned (when ``when`` says so)."""
+    return Rule(
+        frozenset(roles), action, "after", entity, None, when or (lambda _a, _r: True), allow
+    )
 
 
 def _get(method: str, arg: str):
@@ -115,7 +132,7 @@ POLICY: dict[str, dict[str, Rule]] = {
         "today": read(),
         "unit_choices": read(),
         # Moving ended postings to 公示期满 is the calendar's doing, whoever opens the page.
-        "advance": change(ALL, "公示期满", "公示", when=lambda _a, result: bool(result)),
+        "advance": after(ALL, "公示期满", "公示", when=lambda _a, result: bool(result)),
         "create": change(ENTER, "新建公示", "公示"),
         "update": change(ENTER, "修改公示", "公示", _posting),
         "submit": change(ENTER, "提交审核", "公示", _posting),
@@ -171,12 +188,12 @@ POLICY: dict[str, dict[str, Rule]] = {
     },
     "catalog_excel": {
         "preview": read(ENTER),
-        "apply": change(ENTER, "导入目录", "公开目录", tx=False),
-        "export": change(OUTPUT, "导出目录", "公开目录", tx=False),
+        "apply": long(ENTER, "导入目录", "公开目录"),
+        "export": long(OUTPUT, "导出目录", "公开目录"),
     },
     "ledger": {
         "ledger": read(),
-        "export": change(OUTPUT, "导出工作台账", "台账", tx=False),
+        "export": long(OUTPUT, "导出工作台账", "台账"),
     },
     "rosters": {
         "count": read(),
@@ -200,15 +217,15 @@ POLICY: dict[str, dict[str, Rule]] = {
             when=lambda a, _r: _unmasked(a),
             allow=_pii_allowed,
         ),
-        "import_roster": change(ENTER, "导入补贴名单", "补贴名单", tx=False),
+        "import_roster": long(ENTER, "导入补贴名单", "补贴名单"),
         "delete_roster": change(ENTER, "删除补贴名单", "补贴名单", _get("roster", "roster_id")),
         "update_entry": change(ENTER, "修改名单记录", "补贴名单"),
         # Opening one record to correct it shows its whole ID number and account.
-        "entry": Rule(ENTER, "查看未脱敏名单记录", False, "补贴名单", when=lambda _a, _r: True),
+        "entry": after(ENTER, "查看未脱敏名单记录", "补贴名单"),
         "update_program": change(
             ADMIN, "修改补贴项目设置", "补贴项目", _get("program", "program_id")
         ),
-        "export_xlsx": change(OUTPUT, "导出补贴名单", "补贴名单", tx=False, allow=_pii_allowed),
+        "export_xlsx": long(OUTPUT, "导出补贴名单", "补贴名单", allow=_pii_allowed),
     },
     "printing": {
         "calendar": read(),
@@ -216,8 +233,8 @@ POLICY: dict[str, dict[str, Rule]] = {
         "notice_period": read(),
         "posting_sheet": read(OUTPUT),
         "roster_sheet": Rule(OUTPUT, allow=_pii_allowed),
-        "print_posting": change(OUTPUT, "打印公示", "公示", tx=False),
-        "print_roster": change(OUTPUT, "打印补贴名单", "补贴名单", tx=False, allow=_pii_allowed),
+        "print_posting": long(OUTPUT, "打印公示", "公示"),
+        "print_roster": long(OUTPUT, "打印补贴名单", "补贴名单", allow=_pii_allowed),
         "set_font_setting": change(ADMIN, "设置打印字体", "设置"),
     },
     "exchange": {
@@ -231,13 +248,14 @@ POLICY: dict[str, dict[str, Rule]] = {
         "pending_counts": read(),
         "public_keys": read(),
         "trusted": read(),
-        "apply": change(ENTER, "导入数据包", "数据包", tx=False),
-        "import_folder": change(
-            ENTER, "导入数据包", "数据包", tx=False, when=lambda a, _r: a.get("apply", True)
+        "apply": long(ENTER, "导入数据包", "数据包"),
+        # Looking at the packages on a stick (apply=False) changes nothing.
+        "import_folder": long(
+            ENTER, "导入数据包", "数据包", when=lambda a, _r: a.get("apply", True)
         ),
-        "export_upward": change(ENTER, "导出上报数据包", "数据包", tx=False),
-        "export_downward": change(ENTER, "导出下发数据包", "数据包", tx=False),
-        "export_key_file": change(ADMIN, "导出本单位公钥", "密钥", tx=False),
+        "export_upward": long(ENTER, "导出上报数据包", "数据包"),
+        "export_downward": long(ENTER, "导出下发数据包", "数据包"),
+        "export_key_file": long(ADMIN, "导出本单位公钥", "密钥"),
         "trust": change(ADMIN, "登记对方公钥", "密钥"),
         "trust_key_file": change(ADMIN, "登记对方公钥", "密钥"),
         "request_return": change(ENTER | REVIEW, "退回公示", "公示"),
@@ -247,13 +265,13 @@ POLICY: dict[str, dict[str, Rule]] = {
         "list_backups": read(),
         "preview": read(OUTPUT),
         "check": read(),
-        "backup": change(OUTPUT, "备份数据", "备份", tx=False),
+        "backup": long(OUTPUT, "备份数据", "备份"),
         # The daily copy is made for whoever starts the program first that day.
-        "daily_if_due": change(
-            ALL, "每日自动备份", "备份", tx=False, when=lambda _a, result: result is not None
+        "daily_if_due": after(
+            ALL, "每日自动备份", "备份", when=lambda _a, result: result is not None
         ),
-        "rotate": change(OUTPUT, "清理旧备份", "备份", tx=False, when=lambda _a, r: bool(r)),
-        "restore": change(ADMIN, "从备份恢复", "备份", tx=False),
+        "rotate": after(OUTPUT, "清理旧备份", "备份", when=lambda _a, r: bool(r)),
+        "restore": long(ADMIN, "从备份恢复", "备份"),
     },
 }
 
@@ -319,20 +337,21 @@ class Guarded:
                 return result
             audit = session.audit_log
             database = session.store.database
-            if rule.tx:
+            if rule.mode == "tx":
                 with database.atomic("IMMEDIATE"):
                     before = rule.before(self._service, bound) if rule.before else None
                     result = method(*args, **kwargs)
-                    if rule.when is None or rule.when(bound, result):
-                        _record(audit, person, rule, bound, before, result)
+                    _record(audit, person, rule, bound, before, result)
                 return result
-            if rule.when is not None:  # conditional (e.g. the daily backup): the outcome only
+            if rule.mode == "after":
                 result = method(*args, **kwargs)
                 if rule.when(bound, result):
                     _record(audit, person, rule, bound, None, result)
                 return result
-            # Long work commits in its own steps: its start is recorded first, so a crash
-            # between its commit and the closing event still leaves who started what.
+            if rule.when is not None and not rule.when(bound, None):
+                return method(*args, **kwargs)
+            # steps: a crash between the work's commit and the closing event still leaves
+            # who started what.
             _record(audit, person, rule, bound, None, None, prefix="开始：")
             try:
                 result = method(*args, **kwargs)
