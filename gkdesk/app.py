@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QLibraryInfo, QTimer, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from gkdesk import APP_NAME, APP_TITLE, __version__
@@ -22,7 +23,7 @@ from gkdesk.db.store import Store, open_store
 from gkdesk.domain.errors import EXIT_OK, GkError
 from gkdesk.instance_lock import InstanceLock
 from gkdesk.logging_setup import configure_logging
-from gkdesk.paths import DataLayout, resolve_data_dir
+from gkdesk.paths import DataLayout, resolve_data_dir, resource_dir
 from gkdesk.services.container import Services
 from gkdesk.ui.main_window import MainWindow
 from gkdesk.ui.prompts import Prompts
@@ -58,7 +59,25 @@ def ensure_application(argv: Sequence[str]) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_TITLE)
     app.setApplicationVersion(__version__)
+    icon = resource_dir() / "gkdesk.ico"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    install_chinese_qt(app)
     return app
+
+
+def install_chinese_qt(app: QApplication) -> bool:
+    """Qt's own words (是/否 in message boxes, the file and print dialogs) in Chinese."""
+    if getattr(app, "_gkdesk_translator", None) is not None:
+        return True
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load("qtbase_zh_CN", folder):
+        log.info("Qt's Chinese translation not found in %s", folder)
+        return False
+    app.installTranslator(translator)
+    app._gkdesk_translator = translator  # kept alive with the application
+    return True
 
 
 def install_excepthook(prompts: Prompts, log_path: Path | None) -> None:
@@ -223,6 +242,7 @@ def run_self_check(prompts: Prompts) -> int:
         check.run()
         if check.pdf is not None:
             check.step("Qt 预览与打印", lambda: check_print_path(check.pdf))
+        check.step("Qt 中文界面", qt_chinese_check)
         lines = check.report()
     finally:
         check.cleanup()
@@ -235,6 +255,17 @@ def run_self_check(prompts: Prompts) -> int:
         show = prompts.info if check.ok else prompts.warning
         show(None, f"{APP_TITLE} - 自检", "\n".join(lines))
     return EXIT_OK if check.ok else 1
+
+
+def qt_chinese_check() -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    yes = QCoreApplication.translate("QPlatformTheme", "&Yes")
+    if yes == "&Yes":
+        from gkdesk.selfcheck import CheckFailed
+
+        raise CheckFailed("没有找到 Qt 的中文翻译（qtbase_zh_CN.qm），对话框按钮会显示英文。")
+    return f"对话框按钮为中文（{yes.replace('&', '')}）"
 
 
 def main(argv: Sequence[str] | None = None, prompts: Prompts | None = None) -> int:

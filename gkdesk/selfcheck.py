@@ -2,8 +2,9 @@
 
 In a temporary folder it sets up a demo township and a demo county with the real services,
 renders a one-page notice sheet with the embedded Chinese font, exports a signed package from
-the township and checks it as the county would. Nothing in the user's own data folder is
-touched. Each step reports ok or what failed, in Chinese.
+the township and checks it as the county would. The user's own data is not touched; the report
+also goes to the log file in the data folder, for technical support. Each step reports ok
+or what failed, in Chinese.
 """
 
 from __future__ import annotations

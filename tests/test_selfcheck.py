@@ -42,7 +42,8 @@ def test_the_flag_prints_the_report_and_sets_the_exit_code(qapp, tmp_path, monke
     code = app_module.main(["--self-check", "--data-dir", str(tmp_path / "data")], prompts=prompts)
     text = out.getvalue()
     assert code == 0, text
-    assert "[通过] Qt 预览与打印" in text and text.strip().endswith("自检通过。")
+    assert "[通过] Qt 预览与打印" in text and "[通过] Qt 中文界面" in text
+    assert text.strip().endswith("自检通过。")
     # The user's data folder gets a log line, never a database.
     assert not (tmp_path / "data" / "gkdesk.db").exists()
 
@@ -54,3 +55,11 @@ def test_without_a_console_the_report_is_shown_in_a_message(qapp, tmp_path, monk
     assert code == 0
     (text,) = prompts.texts("info")
     assert "自检通过" in text
+
+
+def test_qt_speaks_chinese_in_its_own_dialogs(qapp):
+    from PySide6.QtCore import QCoreApplication
+
+    assert app_module.install_chinese_qt(qapp)
+    assert QCoreApplication.translate("QPlatformTheme", "&Yes") == "是(&Y)"
+    assert "对话框按钮为中文" in app_module.qt_chinese_check()
