@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from gkdesk.db.models import UserAccountRow
 from gkdesk.db.store import Store
 from gkdesk.domain.errors import FieldError, GkError, NotFoundError, ValidationError
-from gkdesk.domain.passwords import hash_password, password_problem, verify_password
 
 ROLE_LABELS = {"admin": "管理员", "reviewer": "审核人", "clerk": "经办人", "viewer": "查看"}
 REVIEW_ROLES = ("admin", "reviewer")
@@ -100,7 +99,22 @@ def check_role(role: str) -> str:
     return role
 
 
+def hash_password(password: str) -> str:
+    from gkdesk.domain.passwords import hash_password as scrypt_hash
+
+    return scrypt_hash(password)
+
+
+def verify_password(password: str, stored: str) -> bool:
+    # Imported when first needed: the window starts without hashlib's OpenSSL part.
+    from gkdesk.domain.passwords import verify_password as scrypt_verify
+
+    return scrypt_verify(password, stored)
+
+
 def check_new_password(password: str, username: str) -> None:
+    from gkdesk.domain.passwords import password_problem
+
     problem = password_problem(password or "", username)
     if problem:
         raise FieldError("密码", "", problem)

@@ -18,13 +18,11 @@ How a call is recorded (``Rule.mode``):
 from __future__ import annotations
 
 import functools
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from gkdesk.domain.errors import GkError
-from gkdesk.domain.masking import mask
 from gkdesk.services.accounts import ROLE_LABELS, PermissionDenied
 
 ALL = frozenset({"admin", "reviewer", "clerk", "viewer"})
@@ -277,6 +275,8 @@ POLICY: dict[str, dict[str, Rule]] = {
 
 
 def _mask_entry(entry):
+    from gkdesk.domain.masking import mask
+
     values = {f: mask(f, getattr(entry, f)) for f in PII_FIELDS if getattr(entry, f, None)}
     return replace(entry, **values) if values else entry
 
@@ -365,6 +365,8 @@ class Guarded:
 
 
 def _bind(method: Callable, args: tuple, kwargs: dict) -> dict:
+    import inspect  # only calls that are recorded or checked by argument get here
+
     try:
         bound = inspect.signature(method).bind(*args, **kwargs)
     except TypeError:
