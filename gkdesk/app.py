@@ -22,7 +22,7 @@ from gkdesk import APP_NAME, APP_TITLE, __version__
 from gkdesk.db.store import Store, open_store
 from gkdesk.domain.errors import EXIT_OK, GkError
 from gkdesk.instance_lock import InstanceLock
-from gkdesk.logging_setup import configure_logging
+from gkdesk.logging_setup import LOG_FILE_NAME, configure_logging
 from gkdesk.paths import DataLayout, resolve_data_dir, resource_dir
 from gkdesk.services.container import Services
 from gkdesk.ui.main_window import MainWindow
@@ -277,6 +277,9 @@ def main(argv: Sequence[str] | None = None, prompts: Prompts | None = None) -> i
         return run_self_check(prompts or Prompts())
     prompts = prompts or Prompts()
     layout = DataLayout(resolve_data_dir(args.data_dir))
+    # From here on nothing fails silently, even before the data folder is open: a windowed
+    # build has no console to print a traceback to.
+    install_excepthook(prompts, layout.logs / LOG_FILE_NAME)
     lock = InstanceLock(layout.root)
     opened = open_for_window(layout, prompts, args.smoke, lock)
     if isinstance(opened, int):

@@ -211,3 +211,20 @@ def test_signing_in_with_a_reset_password_asks_for_a_new_one(demo_services, prom
         ask=lambda kind, **kw: asked.append(kw["last"]) if kind == "login" else None,
     )
     assert asked[-1] == "zhang"
+
+
+def test_a_failure_before_the_data_folder_opens_is_still_shown(
+    qapp, data_dir, prompts, monkeypatch
+):
+    from gkdesk.instance_lock import InstanceLock
+
+    def broken(self):
+        raise RuntimeError("锁文件出错")
+
+    monkeypatch.setattr(InstanceLock, "acquire", broken)
+    with pytest.raises(RuntimeError) as caught:
+        app_module.main(["--data-dir", str(data_dir)], prompts=prompts)
+    # What Python does with an exception that leaves main.py: hand it to sys.excepthook.
+    sys.excepthook(caught.type, caught.value, caught.tb)
+    (message,) = prompts.texts("error")
+    assert "锁文件出错" in message and str(data_dir / "logs" / "gkdesk.log") in message
