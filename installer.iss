@@ -17,6 +17,11 @@
 
 #define AppExe "dist\gkdesk\gkdesk.exe"
 
+; An older compiler stops here with this message rather than on the missing language file.
+#if Ver < EncodeVer(6, 5, 0)
+  #pragma error "Inno Setup 6.5 or later is needed (this is " + DecodeVer(Ver) + "): compiler:Languages\ChineseSimplified.isl ships only since 6.5"
+#endif
+
 #ifndef AppVersion
   ; The version gkdesk.spec wrote into gkdesk.exe from gkdesk.__version__ (the only place the
   ; version is written); iscc /DAppVersion=x.y.z overrides it.
