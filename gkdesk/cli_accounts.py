@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from gkdesk.cli import Context, Outcome
 from gkdesk.cli_auth import NEW_PASSWORD_VAR, new_password_from_env
@@ -141,6 +142,15 @@ def cmd_audit_list(ctx: Context) -> Outcome:
     }
     audit = ctx.services.audit
     total = audit.count(**filters)
+    if a.out:
+        out = Path(a.out).expanduser()
+        if out.suffix.lower() != ".csv":
+            out = out.with_name(out.name + ".csv")
+        written = audit.export_csv(out, filters, ctx.progress_counter)
+        return Outcome(
+            data={"total": total, "written": written, "file": str(out)},
+            lines=[f"已导出{written}条操作记录到 {out}（UTF-8，可用WPS表格或Excel打开）。"],
+        )
     events = audit.events(0, a.limit, **filters)
     lines = [
         f"{e.at:%Y-%m-%d %H:%M:%S}  {e.display_name or '（系统）'}  {e.action}  {e.summary_text}"
@@ -242,6 +252,7 @@ def add_parsers(sub, parser_class) -> None:
     p.add_argument("--since", metavar="日期", help="从哪天起，例如 2026-11-01")
     p.add_argument("--until", metavar="日期", help="到哪天止，例如 2026-11-30")
     p.add_argument("--limit", type=int, default=200, metavar="条数", help="最多列出几条（默认200）")
+    p.add_argument("--out", metavar="文件", help="把符合条件的全部记录导出为 CSV 文件")
     acts.add_parser(
         "verify",
         prog="gkdesk audit verify",

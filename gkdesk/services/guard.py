@@ -103,6 +103,8 @@ POLICY: dict[str, dict[str, Rule]] = {
         "count": read(),
         "actions": read(),
         "verify": read(),
+        # Recorded once written, so a file never lists its own export.
+        "export_csv": after(OUTPUT, "导出操作记录", "操作记录"),
         "record": read(frozenset()),  # only the guard itself writes events
     },
     "calendar": {

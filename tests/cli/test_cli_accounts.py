@@ -129,3 +129,19 @@ def test_the_setup_is_recorded_under_the_first_admin(demo_dir, capsys):
     (event,) = doc["result"]["events"]
     assert event["username"] == TEST_USER
     assert event["summary"]["参数"]["admin"]["password"] == "（已隐去）"
+
+
+def test_audit_list_out_writes_the_filtered_trail_as_csv(demo_dir, capsys, tmp_path):
+    import csv
+
+    code, doc, err = run(
+        capsys, demo_dir, "audit", "list", "--user", TEST_USER, "--out", str(tmp_path / "记录")
+    )
+    assert code == 0, err
+    out = tmp_path / "记录.csv"
+    assert doc["result"]["file"] == str(out)
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0][:3] == ["编号", "时间", "人员"]
+    assert len(rows) - 1 == doc["result"]["written"] >= 2
+    assert {r[3] for r in rows[1:]} == {TEST_USER}

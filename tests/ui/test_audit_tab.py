@@ -11,15 +11,9 @@ import pytest
 from conftest import roster_people  # noqa: E402  (shared helper: valid ID numbers)
 from PySide6.QtCore import QDate, Qt
 
+from gkdesk.reports.audit_csv import CSV_HEADERS, redact
 from gkdesk.services.audit import AuditLog
-from gkdesk.ui.pages.audit_tab import (
-    CSV_HEADERS,
-    HEADERS,
-    PAGE_SIZE,
-    AuditTab,
-    redact,
-    summary_lines,
-)
+from gkdesk.ui.pages.audit_tab import HEADERS, PAGE_SIZE, AuditTab, summary_lines
 from gkdesk.ui.tasks import TaskRunner
 
 TOWNSHIP = "220188100000"  # 青山镇
@@ -427,3 +421,11 @@ def test_export_to_an_unwritable_place_says_why_and_leaves_nothing(tab, prompts,
     assert "记录.csv" in text
     assert prompts.texts("info") == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "file.txt"]
+
+
+def test_an_export_of_the_trail_is_itself_recorded(tab, world, tmp_path):
+    path = tab.export_csv(tmp_path / "记录.csv")
+    event = world.audit.events(limit=1)[0]
+    assert event.action == "导出操作记录" and event.username == "admin"
+    assert event.summary["参数"]["path"] == str(path)
+    assert "导出操作记录" not in path.read_text("utf-8-sig")  # not listed in its own file

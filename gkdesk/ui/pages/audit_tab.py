@@ -9,9 +9,6 @@ half-written file is ever left under the chosen name.
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import os
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -44,7 +41,14 @@ from PySide6.QtWidgets import (
 )
 
 from gkdesk.domain.errors import Cancelled, GkError, describe_os_error
-from gkdesk.services.audit import AuditEvent, VerifyReport, describe, key_label
+from gkdesk.reports.audit_csv import (
+    SYSTEM,
+    content_text,
+    person_text,
+    redact,
+    time_text,
+)
+from gkdesk.services.audit import AuditEvent, VerifyReport, key_label
 from gkdesk.ui.prompts import Prompts
 from gkdesk.ui.tasks import TaskRunner, error_text, run_and_wait
 
@@ -52,20 +56,13 @@ ERROR_STYLE = "color: #b00020;"
 WARNING_STYLE = "color: #b06000;"
 NOTE_STYLE = "color: #666666;"
 PAGE_SIZE = 200
-EXPORT_PAGE = 1000
 SEARCH_DELAY_MS = 300
 HEADERS = ["时间", "人员", "操作", "对象", "内容"]
-CSV_HEADERS = ["编号", "时间", "人员", "用户名", "操作", "对象", "对象标识", "内容"]
 CSV_FILTER = "CSV 文件 (*.csv)"
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 DATE_FORMAT = "yyyy-MM-dd"
-SYSTEM = "（系统）"
 EMPTY = "（无）"
-HIDDEN = "（已隐去）"  # the service's own wording for a password left out
 INDENT = "　　"
 EVENT_ROLE = Qt.ItemDataRole.UserRole + 1
-# Cells a spreadsheet would take for a formula (=, +, -, @): written with a leading '.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 NOTE_TEXT = (
     "操作记录由程序自动写入，不能修改或删除；身份证号、账号、电话等在记录中已脱敏。"
@@ -74,42 +71,6 @@ NOTE_TEXT = (
 
 
 # -- wording ---------------------------------------------------------------------------------
-
-
-def _secret_key(key: str) -> bool:
-    lowered = key.lower()
-    return "password" in lowered or "密码" in lowered
-
-
-def redact(value: Any) -> Any:
-    """``value`` with every password-like entry hidden: the screen and the export never show one.
-
-    The log leaves passwords out when it writes; this also covers events written before it
-    did (the trail is append-only, so those stay in the file).
-    """
-    if isinstance(value, Mapping):
-        return {
-            k: (HIDDEN if _secret_key(str(k)) and v not in (None, "") else redact(v))
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [redact(v) for v in value]
-    return value
-
-
-def person_text(event: AuditEvent) -> str:
-    if not event.username:
-        return SYSTEM
-    return event.display_name or event.username
-
-
-def content_text(event: AuditEvent) -> str:
-    """The one-line 内容 (``summary_text``), passwords hidden."""
-    return describe(redact(event.summary))
-
-
-def time_text(event: AuditEvent) -> str:
-    return event.at.strftime(TIME_FORMAT)
 
 
 def _scalar(value: Any) -> str:
@@ -175,73 +136,10 @@ def detail_text(event: AuditEvent) -> str:
 # -- CSV -------------------------------------------------------------------------------------
 
 
-def _cell(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def csv_row(event: AuditEvent) -> list[str]:
-    return [
-        str(event.id),
-        time_text(event),
-        person_text(event),
-        event.username,
-        _cell(event.action),
-        _cell(event.entity),
-        event.entity_uuid,
-        _cell(content_text(event)),
-    ]
-
-
 def csv_path(path: Path) -> Path:
     """The chosen name, with ``.csv`` added when the clerk left it off."""
     path = Path(path)
     return path if path.suffix.lower() == ".csv" else path.with_name(path.name + ".csv")
-
-
-def write_csv(
-    path: Path,
-    audit,
-    filters: Mapping[str, Any],
-    progress: Callable[[int, int, str], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
-) -> int:
-    """Every event matching ``filters``, newest first, into ``path``; the number written.
-
-    Written to a hidden ``.part`` file beside ``path`` and renamed at the end: a failure or a
-    cancel leaves nothing under the final name (and an older file there stays as it was).
-    """
-    path = Path(path)
-    total = audit.count(**filters)
-    tmp = path.with_name(f".{path.name}.part")
-    written = 0
-    try:
-        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(CSV_HEADERS)
-            offset = 0
-            oldest: int | None = None
-            while True:
-                if cancelled is not None and cancelled():
-                    raise Cancelled()
-                page = audit.events(offset, EXPORT_PAGE, **filters)
-                if not page:
-                    break
-                offset += len(page)
-                for event in page:
-                    # Events recorded meanwhile push older ones down a page: skip repeats.
-                    if oldest is not None and event.id >= oldest:
-                        continue
-                    writer.writerow(csv_row(event))
-                    oldest = event.id
-                    written += 1
-                if progress is not None:
-                    progress(written, max(total, written), "正在导出操作记录……")
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
-        raise
-    return written
 
 
 # -- the list --------------------------------------------------------------------------------
@@ -839,7 +737,7 @@ class AuditTab(QWidget):
         audit = self._audit
         try:
             written = self._run(
-                lambda p, c: write_csv(path, audit, filters, p, c),
+                lambda p, c: audit.export_csv(path, filters, p, c),
                 "导出操作记录",
                 "正在导出操作记录……",
                 cancellable=True,
