@@ -24,6 +24,9 @@ from gkdesk.domain.audit_text import describe, key_label  # noqa: F401 - part of
 from gkdesk.domain.masking import find_unmasked_pii, mask
 
 GENESIS = "0" * 64
+# The 人员 filter value for events with no person (setup, automatic work). Full-width brackets
+# cannot appear in a user name, so it never matches a real account.
+SYSTEM_USER = "（系统）"
 HEAD_KEY = "audit_head"
 MAX_TEXT = 200
 MAX_ITEMS = 20
@@ -230,6 +233,32 @@ class AuditLog:
 
         return write_csv(Path(path), self, dict(filters or {}), progress, cancelled)
 
+    def people(self) -> list[tuple[str, str]]:
+        """(username, label) of everyone in the trail, disabled accounts and （系统） too."""
+        from gkdesk.services.accounts import ROLE_LABELS
+
+        present = {u for (u,) in AuditEventRow.select(AuditEventRow.username).distinct().tuples()}
+        out = []
+        for username, name, role, active in (
+            UserAccountRow.select(
+                UserAccountRow.username,
+                UserAccountRow.display_name,
+                UserAccountRow.role,
+                UserAccountRow.active,
+            )
+            .order_by(UserAccountRow.id)
+            .tuples()
+        ):
+            if username in present:
+                state = "" if active else "，已停用"
+                out.append((username, f"{name}（{ROLE_LABELS.get(role, role)}{state}）"))
+                present.discard(username)
+        # Names recorded by accounts that no longer exist (a restore) and failed sign-ins.
+        out += [(u, u) for u in sorted(present) if u]
+        if "" in present:
+            out.append((SYSTEM_USER, SYSTEM_USER))
+        return out
+
     def actions(self) -> list[str]:
         return [
             a
@@ -310,7 +339,8 @@ class AuditLog:
             AuditEventRow.summary,
         )
         if username:
-            query = query.where(AuditEventRow.username == username)
+            name = "" if username == SYSTEM_USER else username
+            query = query.where(AuditEventRow.username == name)
         if action:
             query = query.where(AuditEventRow.action == action)
         if since:

@@ -102,6 +102,7 @@ POLICY: dict[str, dict[str, Rule]] = {
         "events": read(),
         "count": read(),
         "actions": read(),
+        "people": read(),
         "verify": read(),
         # Recorded once written, so a file never lists its own export.
         "export_csv": after(OUTPUT, "导出操作记录", "操作记录"),

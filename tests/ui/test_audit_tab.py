@@ -429,3 +429,16 @@ def test_an_export_of_the_trail_is_itself_recorded(tab, world, tmp_path):
     assert event.action == "导出操作记录" and event.username == "admin"
     assert event.summary["参数"]["path"] == str(path)
     assert "导出操作记录" not in path.read_text("utf-8-sig")  # not listed in its own file
+
+
+def test_disabled_accounts_and_the_system_can_be_picked_as_the_person(tab, world):
+    zhang = next(p for p in world.accounts.people() if p.username == "zhang")
+    world.accounts.deactivate(zhang.id)
+    world.audit_log.record("", "每日自动备份", "备份")
+    tab.reload()
+    labels = combo_texts(tab.person_combo)
+    assert "张会计（经办人，已停用）" in labels and labels[-1] == "（系统）"
+    choose(tab.person_combo, "（系统）")
+    assert actions(tab) == ["每日自动备份"]
+    choose(tab.person_combo, "张会计（经办人，已停用）")
+    assert actions(tab) == ["登录失败", "登录"]

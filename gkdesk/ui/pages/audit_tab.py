@@ -495,8 +495,8 @@ class AuditTab(QWidget):
         finally:
             combo.blockSignals(False)
 
-    def _fill_person_combo(self, people) -> None:
-        self._fill_combo(self.person_combo, [(p.label, p.username) for p in people])
+    def _fill_person_combo(self, people: list[tuple[str, str]]) -> None:
+        self._fill_combo(self.person_combo, [(label, username) for username, label in people])
 
     def _fill_action_combo(self, actions: list[str]) -> None:
         self._fill_combo(self.action_combo, [(a, a) for a in actions])
@@ -506,7 +506,7 @@ class AuditTab(QWidget):
     def reload(self) -> None:
         """Read the people and the action names again, then the list with the filters on screen."""
         try:
-            people = self._services.accounts.people()
+            people = self._audit.people()
             actions = self._audit.actions()
         except GkError as exc:
             self._show(f"无法读取操作记录：{exc.message}", ERROR_STYLE)
