@@ -173,6 +173,9 @@ def _write_buttons(win):
         "新增日历日": settings.calendar_tab.add_button,
         "选择字体": settings.font_tab.choose_button,
         "新建账号": settings.people_tab.new_account_button,
+        "立即备份": settings.backup_tab.backup_button,
+        "从备份文件恢复": settings.backup_tab.restore_file_button,
+        "导出操作记录": settings.audit_tab.export_button,
     }
     for name in ("items_tab", "assignments_tab", "units_tab", "ledger_tab"):
         tab = getattr(catalog, name, None)
@@ -210,5 +213,25 @@ def test_a_viewer_gets_every_writing_button_greyed_with_the_reason(qtbot, demo_s
         admin_buttons = _write_buttons(admin_win)
         assert "无权" not in admin_buttons["生成上报数据包"].toolTip()
         assert admin_buttons["新建账号"].isEnabled()
+    finally:
+        tasks.shutdown()
+
+
+def test_only_an_admin_restores_a_backup(qtbot, demo_services, prompts):
+    from gkdesk.services.accounts import Person
+    from gkdesk.services.container import Services
+
+    clerk = Services(demo_services.store, person=Person(98, "zhang", "张会计", "clerk"))
+    tasks = TaskRunner()
+    win = MainWindow(clerk, tasks, prompts)
+    qtbot.addWidget(win)
+    try:
+        tab = win.pages["settings"].backup_tab
+        assert tab.backup_button.isEnabled()  # a 经办人 backs up ...
+        assert not tab.restore_file_button.isEnabled()  # ... but does not restore
+        assert "无权" in tab.restore_file_button.toolTip()
+        info = demo_services.backups.backup("manual")
+        assert tab.restore(info.path) is None  # Enter on a row: no preview, no question
+        assert prompts.calls == []
     finally:
         tasks.shutdown()

@@ -51,6 +51,7 @@ from gkdesk.reports.audit_csv import (
 from gkdesk.services.audit import AuditEvent, VerifyReport, key_label
 from gkdesk.ui.prompts import Prompts
 from gkdesk.ui.tasks import TaskRunner, error_text, run_and_wait
+from gkdesk.ui.widgets.role_gate import RoleGate
 
 ERROR_STYLE = "color: #b00020;"
 WARNING_STYLE = "color: #b06000;"
@@ -422,6 +423,7 @@ class AuditTab(QWidget):
         self._fill_action_combo([])
         self._update_count()
         self._update_buttons()
+        RoleGate(services, self).guard(self.export_button, "audit", "export_csv")
 
     # -- filters ------------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from gkdesk.services.backups import (
 )
 from gkdesk.ui.prompts import Prompts
 from gkdesk.ui.tasks import TaskRunner, error_text, run_and_wait
+from gkdesk.ui.widgets.role_gate import RoleGate
 
 ERROR_STYLE = "color: #b00020;"
 WARNING_STYLE = "color: #b06000;"
@@ -196,6 +197,11 @@ class BackupTab(QWidget):
         self.check_button.clicked.connect(self._on_check_button_clicked)
         self.reload_button.clicked.connect(self._on_reload_button_clicked)
         self._update_buttons()
+        gate = RoleGate(services, self)
+        for button in (self.backup_button, self.usb_button):
+            gate.guard(button, "backups", "backup")
+        for button in (self.restore_selected_button, self.restore_file_button):
+            gate.guard(button, "backups", "restore")
 
     # -- the list ---------------------------------------------------------------------------
 
@@ -404,8 +410,8 @@ class BackupTab(QWidget):
     def restore(self, path: Path) -> BackupInfo | None:
         """Preview, confirm, back up the current data, restore: the whole flow for one file."""
         path = Path(path)
-        if self._busy:
-            return None
+        if self._busy or not self._services.may("backups", "restore"):
+            return None  # only a 管理员 restores; the buttons say so in their tooltip
         title = "没有恢复"
         backups = self._backups
         try:
